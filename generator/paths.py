@@ -1,0 +1,38 @@
+"""Where each stage reads and writes, relative to a project root (tests use a tmp root)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "data" / "sources.yaml"
+
+    @property
+    def records(self) -> Path:
+        return self.root / "data" / "records"
+
+    @property
+    def corrections(self) -> Path:
+        return self.root / "data" / "corrections"
+
+    @property
+    def extract_report(self) -> Path:
+        return self.root / "data" / "extract-report.md"
+
+    def rel(self, path: Path) -> str:
+        """A path as messages show it: relative to the root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
