@@ -37,8 +37,13 @@ def _print_problems(report: Report, quiet: bool) -> None:
 
 
 @click.group()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Project directory holding data/.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project directory holding data/.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, not warnings.")
 @click.pass_context
 def main(ctx: click.Context, root: Path, quiet: bool) -> None:
@@ -78,8 +83,10 @@ def validate(ctx: click.Context) -> None:
     start = time.perf_counter()
     report, n = run_validate(ctx.obj["paths"])
     _print_problems(report, ctx.obj["quiet"])
-    click.echo(f"validated {n} records: {len(report.errors)} errors, {len(report.warnings)} warnings "
-               f"in {time.perf_counter() - start:.1f} s")
+    click.echo(
+        f"validated {n} records: {len(report.errors)} errors, {len(report.warnings)} warnings "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     ctx.exit(1 if report.errors else 0)
 
 

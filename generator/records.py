@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from generator.model import Record
@@ -43,21 +42,19 @@ def assign_ids(records: list[Record], slugs: dict[str, str]) -> None:
     The hash is over what identifies a project (department, unit, name); only
     when two projects share all of that does their content (amounts, indicators,
     texts) enter it, so an id depends neither on line numbers nor on file order.
-    Projects identical in content too get -2, -3 … in the order of their content.
+    Projects identical in content too get -2, -3 … (they are duplicate submissions).
     """
     groups: dict[tuple[object, ...], list[Record]] = defaultdict(list)
     for rec in records:
         groups[_identity(rec)].append(rec)
     for key, group in groups.items():
-        for n, rec in enumerate(sorted(group, key=lambda r: repr(_content(r)))):
-            extra = repr(_content(rec)) if len(group) > 1 else ""
-            base = f"{rec.year}-{slugs.get(rec.region, 'x')}-{rec.department_code or '0'}-{_digest(*key, extra)}"
-            rec.project_id = base
         seen: dict[str, int] = defaultdict(int)
         for rec in sorted(group, key=lambda r: repr(_content(r))):
-            seen[rec.project_id] += 1
-            if seen[rec.project_id] > 1:
-                rec.project_id = f"{rec.project_id}-{seen[rec.project_id]}"
+            extra = repr(_content(rec)) if len(group) > 1 else ""
+            slug = slugs.get(rec.region, "x")
+            base = f"{rec.year}-{slug}-{rec.department_code or '0'}-{_digest(*key, extra)}"
+            seen[base] += 1
+            rec.project_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
 # ---------------------------------------------------------------- YAML
@@ -69,7 +66,8 @@ def _yaml() -> YAML:
     yaml.allow_unicode = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.add_representer(
-        type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+        type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
     return yaml
 
 
@@ -139,14 +137,25 @@ def apply_corrections(paths: Paths, records: dict[str, dict[str, Any]], report: 
             corr = load_yaml(path) or {}
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            report.add(rel, mark.line + 1 if mark else 0, "correction-yaml", ERROR,
-                       f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax; it was not applied")
+            report.add(
+                rel,
+                mark.line + 1 if mark else 0,
+                "correction-yaml",
+                ERROR,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "fix the syntax; it was not applied",
+            )
             continue
         pid = str(corr.get("project_id") or "")
         if pid not in records:
-            report.add(rel, 1, "correction-unknown-project", ERROR,
-                       f"no extracted project has id {pid!r}; correction not applied",
-                       "the project may have been renamed or removed from data/raw/")
+            report.add(
+                rel,
+                1,
+                "correction-unknown-project",
+                ERROR,
+                f"no extracted project has id {pid!r}; correction not applied",
+                "the project may have been renamed or removed from data/raw/",
+            )
             continue
         rec = records[pid]
         for field, expected in (corr.get("expect") or {}).items():
@@ -157,17 +166,28 @@ def apply_corrections(paths: Paths, records: dict[str, dict[str, Any]], report: 
                 current = None
             if current != expected:
                 line = corr["expect"].lc.key(field)[0] + 1
-                report.add(rel, line, "correction-stale", WARNING,
-                           f"{field}: extractor now gives {current!r}, correction expected {expected!r}",
-                           "check the correction is still needed, then update or delete its expect:")
+                report.add(
+                    rel,
+                    line,
+                    "correction-stale",
+                    WARNING,
+                    f"{field}: extractor now gives {current!r}, correction expected {expected!r}",
+                    "check the correction is still needed, then update or delete its expect:",
+                )
         for field, value in (corr.get("set") or {}).items():
             line = corr["set"].lc.key(field)[0] + 1
             try:
                 node, key = _walk(rec, str(field))
                 node[key] = _plain(value)
             except (KeyError, IndexError, ValueError, TypeError):
-                report.add(rel, line, "correction-path", ERROR, f"{field}: no such field in {pid}",
-                           "use dotted paths like funds.annual.local or indicators.3.value")
+                report.add(
+                    rel,
+                    line,
+                    "correction-path",
+                    ERROR,
+                    f"{field}: no such field in {pid}",
+                    "use dotted paths like funds.annual.local or indicators.3.value",
+                )
                 continue
             rec["corrected_fields"] = sorted(set(rec["corrected_fields"]) | {str(field)})
             applied += 1
@@ -189,7 +209,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return float(value)
     return value
-
-
-def as_commented(data: dict[str, Any]) -> CommentedMap:
-    return CommentedMap(data)

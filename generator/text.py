@@ -84,10 +84,32 @@ def parse_amount(text: str, unit: str = "元") -> Amount:
 
 # ---------------------------------------------------------------- indicator values
 
-_OPS = {"≥": "≥", "≧": "≥", ">=": "≥", "≤": "≤", "≦": "≤", "<=": "≤", "＞": ">", ">": ">",
-        "＜": "<", "<": "<", "＝": "=", "=": "="}
-_WORD_OPS = {"不低于": "≥", "不少于": "≥", "大于等于": "≥", "不高于": "≤", "不超过": "≤",
-             "不多于": "≤", "小于等于": "≤", "大于": ">", "小于": "<", "等于": "="}
+_OPS = {
+    "≥": "≥",
+    "≧": "≥",
+    ">=": "≥",
+    "≤": "≤",
+    "≦": "≤",
+    "<=": "≤",
+    "＞": ">",
+    ">": ">",
+    "＜": "<",
+    "<": "<",
+    "＝": "=",
+    "=": "=",
+}
+_WORD_OPS = {
+    "不低于": "≥",
+    "不少于": "≥",
+    "大于等于": "≥",
+    "不高于": "≤",
+    "不超过": "≤",
+    "不多于": "≤",
+    "小于等于": "≤",
+    "大于": ">",
+    "小于": "<",
+    "等于": "=",
+}
 _VALUE = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)(?P<unit>[^\d]*)$")
 
 
@@ -108,12 +130,12 @@ def parse_value(value: str) -> tuple[str, int | float | None, str]:
     op = ""
     for token in sorted(_OPS, key=len, reverse=True):
         if s.startswith(token):
-            op, s = _OPS[token], s[len(token):].strip()
+            op, s = _OPS[token], s[len(token) :].strip()
             break
     else:
         for word, sym in _WORD_OPS.items():
-            if s.startswith(word) and re.match(r"\d", s[len(word):]):
-                op, s = sym, s[len(word):]
+            if s.startswith(word) and re.match(r"\d", s[len(word) :]):
+                op, s = sym, s[len(word) :]
                 break
     m = _VALUE.match(s)
     if not m:
@@ -156,7 +178,7 @@ _LEVEL2_ALIASES = {
 
 
 def clean_label(text: str) -> str:
-    """"数量 指标" -> "数量指标", "2.社会效益指标" -> "社会效益指标"."""
+    """ "数量 指标" -> "数量指标", "2.社会效益指标" -> "社会效益指标"."""
     s = re.sub(r"\s+", "", text or "")
     return re.sub(r"^\d+[.、．]", "", s)
 
@@ -195,7 +217,7 @@ def level1_for(level2: str, printed_level1: str = "") -> str:
 
 
 def parse_fill_date(text: str) -> str:
-    """"20230316171330" or "2024/11/15 19:52" -> ISO date; "" when none is printed."""
+    """ "20230316171330" or "2024/11/15 19:52" -> ISO date; "" when none is printed."""
     s = re.sub(r"\s", "", text or "")
     m = re.search(r"(20\d\d)[-/年.]?(\d{1,2})[-/月.]?(\d{1,2})", s)
     if not m:
@@ -207,20 +229,20 @@ def parse_fill_date(text: str) -> str:
 
 
 def parse_years(text: str) -> int | None:
-    """"99 年" -> 99; "" or text without a number -> None."""
+    """ "99 年" -> 99; "" or text without a number -> None."""
     m = re.search(r"(\d+)\s*年", text or "")
     return int(m.group(1)) if m else None
 
 
 def parse_attribute(text: str) -> str:
-    """"一次性项目（ 1年结束）" -> "一次性项目": the attribute without its explanation."""
+    """ "一次性项目（ 1年结束）" -> "一次性项目": the attribute without its explanation."""
     s = squash_spaces(text)
     m = re.match(r"^([^（(]*?项目)", s)
     return m.group(1) if m else s
 
 
 def split_department(text: str) -> tuple[str, str]:
-    """"001-襄垣县人民代表大会常务委员会办公室" -> ("001", "襄垣县…"); "816001怀来县…" too."""
+    """ "001-襄垣县人民代表大会常务委员会办公室" -> ("001", "襄垣县…"); "816001怀来县…" too."""
     s = squash_spaces(text)
     m = re.match(r"^(\d+)\s*[-－—_]?\s*(.*)$", s)
     if m:

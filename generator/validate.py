@@ -32,7 +32,11 @@ def _nonempty(v: Any) -> str | None:
 
 
 def _int_or_null(v: Any) -> str | None:
-    return None if v is None or (isinstance(v, int) and not isinstance(v, bool)) else "expected a whole number or null"
+    return (
+        None
+        if v is None or (isinstance(v, int) and not isinstance(v, bool))
+        else "expected a whole number or null"
+    )
 
 
 def _amount(v: Any) -> str | None:
@@ -44,7 +48,11 @@ def _amount(v: Any) -> str | None:
 
 
 def _number_or_null(v: Any) -> str | None:
-    return None if v is None or (isinstance(v, int | float) and not isinstance(v, bool)) else "expected a number or null"
+    return (
+        None
+        if v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+        else "expected a number or null"
+    )
 
 
 def _one_of(options: tuple[str, ...]) -> Check:
@@ -54,17 +62,36 @@ def _one_of(options: tuple[str, ...]) -> Check:
 def _iso_date(v: Any) -> str | None:
     import re
 
-    return None if isinstance(v, str) and (v == "" or re.fullmatch(r"\d{4}-\d\d-\d\d", v)) else "expected yyyy-mm-dd or ''"
+    return (
+        None
+        if isinstance(v, str) and (v == "" or re.fullmatch(r"\d{4}-\d\d-\d\d", v))
+        else "expected yyyy-mm-dd or ''"
+    )
 
 
 TOP: dict[str, Check] = {
-    "project_id": _nonempty, "year": _int_or_null, "province": _nonempty, "region": _nonempty,
-    "department_code": _str, "department_name": _nonempty, "unit_name": _str, "project_name": _nonempty,
-    "project_code": _str, "attribute": _str, "period_years": _int_or_null, "category": _str,
+    "project_id": _nonempty,
+    "year": _int_or_null,
+    "province": _nonempty,
+    "region": _nonempty,
+    "department_code": _str,
+    "department_name": _nonempty,
+    "unit_name": _str,
+    "project_name": _nonempty,
+    "project_code": _str,
+    "attribute": _str,
+    "period_years": _int_or_null,
+    "category": _str,
     "funds": lambda v: None if isinstance(v, dict) else "expected a mapping",
     "spending_plan": lambda v: None if isinstance(v, dict) else "expected a mapping",
-    "fund_use": _str, "overview": _str, "basis": _str, "necessity": _str, "measures": _str, "plan": _str,
-    "goal_period": _str, "goal_annual": _str,
+    "fund_use": _str,
+    "overview": _str,
+    "basis": _str,
+    "necessity": _str,
+    "measures": _str,
+    "plan": _str,
+    "goal_period": _str,
+    "goal_annual": _str,
     "indicators": lambda v: None if isinstance(v, list) else "expected a list",
     "fill_date": _iso_date,
     "budget_match": lambda v: None if v is None or isinstance(v, dict) else "expected a mapping or null",
@@ -74,13 +101,22 @@ TOP: dict[str, Check] = {
     "corrected_fields": lambda v: None if isinstance(v, list) else "expected a list",
 }
 INDICATOR: dict[str, Check] = {
-    "scope": _one_of(SCOPES), "level1": _nonempty, "level2": _nonempty, "name": _nonempty,
-    "description": _str, "value": _str, "op": _one_of(("", "≥", "≤", "=", ">", "<")),
-    "number": _number_or_null, "unit": _str, "basis": _str,
+    "scope": _one_of(SCOPES),
+    "level1": _nonempty,
+    "level2": _nonempty,
+    "name": _nonempty,
+    "description": _str,
+    "value": _str,
+    "op": _one_of(("", "≥", "≤", "=", ">", "<")),
+    "number": _number_or_null,
+    "unit": _str,
+    "basis": _str,
 }
 SOURCE: dict[str, Check] = {
-    "file": _nonempty, "line_start": lambda v: None if isinstance(v, int) and v > 0 else "expected a line number",
-    "line_end": lambda v: None if isinstance(v, int) and v > 0 else "expected a line number", "layout": _str,
+    "file": _nonempty,
+    "line_start": lambda v: None if isinstance(v, int) and v > 0 else "expected a line number",
+    "line_end": lambda v: None if isinstance(v, int) and v > 0 else "expected a line number",
+    "layout": _str,
 }
 
 
@@ -100,17 +136,35 @@ def _check_map(node: Any, schema: dict[str, Check], where: str, rel: str, line: 
         return
     for key, check in schema.items():
         if key not in node:
-            report.add(rel, line, "missing-field", ERROR, f"{where}{key} is missing",
-                       "run `budget-site extract` again, or add the field by hand")
+            report.add(
+                rel,
+                line,
+                "missing-field",
+                ERROR,
+                f"{where}{key} is missing",
+                "run `budget-site extract` again, or add the field by hand",
+            )
             continue
         problem = check(node[key])
         if problem:
-            report.add(rel, _line(node, key, line), "wrong-type", ERROR,
-                       f"{where}{key}: {problem}, got {node[key]!r}", "fix the value or re-extract")
+            report.add(
+                rel,
+                _line(node, key, line),
+                "wrong-type",
+                ERROR,
+                f"{where}{key}: {problem}, got {node[key]!r}",
+                "fix the value or re-extract",
+            )
     for key in node:
         if key not in schema:
-            report.add(rel, _line(node, key, line), "unknown-field", ERROR, f"{where}{key} is not a record field",
-                       "check the spelling against ../shared/docs/DATA_MODEL.md")
+            report.add(
+                rel,
+                _line(node, key, line),
+                "unknown-field",
+                ERROR,
+                f"{where}{key} is not a record field",
+                "check the spelling against ../shared/docs/DATA_MODEL.md",
+            )
 
 
 def _check_funds(funds: Any, rel: str, report: Report) -> None:
@@ -123,37 +177,83 @@ def _check_funds(funds: Any, rel: str, report: Report) -> None:
             continue
         for key, value in col.items():
             if key not in FUND_ROWS + EXTRA_FUND_ROWS:
-                report.add(rel, _line(col, key, 1), "unknown-field", ERROR, f"funds.{column}.{key} is not a fund row",
-                           f"fund rows are {', '.join(FUND_ROWS + EXTRA_FUND_ROWS)}")
+                report.add(
+                    rel,
+                    _line(col, key, 1),
+                    "unknown-field",
+                    ERROR,
+                    f"funds.{column}.{key} is not a fund row",
+                    f"fund rows are {', '.join(FUND_ROWS + EXTRA_FUND_ROWS)}",
+                )
             elif problem := _amount(value):
-                report.add(rel, _line(col, key, 1), "wrong-type", ERROR, f"funds.{column}.{key}: {problem}",
-                           "amounts are yuan; 万元 × 10000")
+                report.add(
+                    rel,
+                    _line(col, key, 1),
+                    "wrong-type",
+                    ERROR,
+                    f"funds.{column}.{key}: {problem}",
+                    "amounts are yuan; 万元 × 10000",
+                )
     if funds.get("unit_in_source") not in ("元", "万元"):
-        report.add(rel, _line(funds, "unit_in_source", 1), "wrong-type", ERROR,
-                   "funds.unit_in_source must be 元 or 万元")
+        report.add(
+            rel,
+            _line(funds, "unit_in_source", 1),
+            "wrong-type",
+            ERROR,
+            "funds.unit_in_source must be 元 or 万元",
+        )
 
 
 def validate_record(data: Any, path: Path, rel: str, report: Report) -> None:
     if not isinstance(data, dict):
-        report.add(rel, 1, "not-a-record", ERROR, "file does not hold a record mapping",
-                   "a record starts with project_id: …")
+        report.add(
+            rel,
+            1,
+            "not-a-record",
+            ERROR,
+            "file does not hold a record mapping",
+            "a record starts with project_id: …",
+        )
         return
     _check_map(data, TOP, "", rel, 1, report)
     if data.get("project_id") and path.stem != data.get("project_id"):
-        report.add(rel, _line(data, "project_id", 1), "id-filename", ERROR,
-                   f"project_id {data.get('project_id')} does not match the file name", "rename the file")
+        report.add(
+            rel,
+            _line(data, "project_id", 1),
+            "id-filename",
+            ERROR,
+            f"project_id {data.get('project_id')} does not match the file name",
+            "rename the file",
+        )
     _check_funds(data.get("funds"), rel, report)
     for n, ind in enumerate(data.get("indicators") or []):
         _check_map(ind, INDICATOR, f"indicators.{n}.", rel, _line(data["indicators"], n, 1), report)
         if isinstance(ind, dict) and ind.get("level1") not in LEVEL1:
-            report.add(rel, _line(data["indicators"], n, 1), "unusual-level1", WARNING,
-                       f"indicators.{n}.level1 {ind.get('level1')!r} is not one of {', '.join(LEVEL1)}")
-    _check_map(data.get("source"), {**SOURCE, "continued": lambda v: None}, "source.", rel,
-               _line(data, "source", 1), report)
+            report.add(
+                rel,
+                _line(data["indicators"], n, 1),
+                "unusual-level1",
+                WARNING,
+                f"indicators.{n}.level1 {ind.get('level1')!r} is not one of {', '.join(LEVEL1)}",
+            )
+    _check_map(
+        data.get("source"),
+        {**SOURCE, "continued": lambda v: None},
+        "source.",
+        rel,
+        _line(data, "source", 1),
+        report,
+    )
     for code in data.get("quality_flags") or []:
         if code not in QUALITY_FLAGS:
-            report.add(rel, _line(data, "quality_flags", 1), "unknown-flag", ERROR,
-                       f"quality flag {code!r} is not documented", "add it to generator.quality.QUALITY_FLAGS")
+            report.add(
+                rel,
+                _line(data, "quality_flags", 1),
+                "unknown-flag",
+                ERROR,
+                f"quality flag {code!r} is not documented",
+                "add it to generator.quality.QUALITY_FLAGS",
+            )
 
 
 def run_validate(paths: Paths) -> tuple[Report, int]:
@@ -161,8 +261,14 @@ def run_validate(paths: Paths) -> tuple[Report, int]:
     report = Report()
     files = sorted(paths.records.glob("*.yaml")) if paths.records.is_dir() else []
     if not files:
-        report.add(paths.rel(paths.records), 0, "no-records", ERROR, "no records to validate",
-                   "run `budget-site extract` first")
+        report.add(
+            paths.rel(paths.records),
+            0,
+            "no-records",
+            ERROR,
+            "no records to validate",
+            "run `budget-site extract` first",
+        )
     yaml = YAML(typ="rt")
     for path in files:
         rel = paths.rel(path)
@@ -170,9 +276,14 @@ def run_validate(paths: Paths) -> tuple[Report, int]:
             data = yaml.load(path.read_text(encoding="utf-8"))
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            report.add(rel, mark.line + 1 if mark else 0, "broken-yaml", ERROR,
-                       f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                       "fix the syntax at that line, or delete the file and run `budget-site extract`")
+            report.add(
+                rel,
+                mark.line + 1 if mark else 0,
+                "broken-yaml",
+                ERROR,
+                f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                "fix the syntax at that line, or delete the file and run `budget-site extract`",
+            )
             continue
         except UnicodeDecodeError:
             report.add(rel, 0, "broken-yaml", ERROR, "record is not UTF-8 text", "re-extract it")

@@ -24,8 +24,15 @@ def sources_yaml(entries: list[tuple[str, str, str, str]]) -> str:
     """entries: (file, province, region, slug)."""
     out = ["sources:"]
     for file, province, region, slug in entries:
-        out += [f"  - file: {file}", f"    province: {province}", f"    region: {region}",
-                f"    slug: {slug}", "    year: 2024", "    publisher: 测试", "    title: 测试文件"]
+        out += [
+            f"  - file: {file}",
+            f"    province: {province}",
+            f"    region: {region}",
+            f"    slug: {slug}",
+            "    year: 2024",
+            "    publisher: 测试",
+            "    title: 测试文件",
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from generator.extract import run_extract
@@ -17,14 +18,16 @@ def _codes(outcome, path_part: str) -> set[str]:
 
 
 def test_bad_inputs_are_reported_and_the_good_document_is_still_extracted(make_project):
-    paths = make_project({
-        GOOD: RAW / GOOD,
-        "empty.txt": BAD / "empty.txt",
-        "gbk-encoded.txt": BAD / "gbk-encoded.txt",
-        "truncated-table.txt": BAD / "truncated-table.txt",
-        "unknown-layout.txt": BAD / "unknown-layout.txt",
-        "random-bytes.bin": BAD / "random-bytes.bin",
-    })
+    paths = make_project(
+        {
+            GOOD: RAW / GOOD,
+            "empty.txt": BAD / "empty.txt",
+            "gbk-encoded.txt": BAD / "gbk-encoded.txt",
+            "truncated-table.txt": BAD / "truncated-table.txt",
+            "unknown-layout.txt": BAD / "unknown-layout.txt",
+            "random-bytes.bin": BAD / "random-bytes.bin",
+        }
+    )
     outcome = run_extract(paths)
     by_file = {s.file: s for s in outcome.stats}
     assert by_file[GOOD].records == 10
@@ -54,8 +57,9 @@ def test_ids_are_url_safe_unique_and_independent_of_file_order(make_project, tmp
     # reversing the document's tables changes every line number but no id
     lines = (RAW / GOOD).read_text(encoding="utf-8").split("\n")
     starts = [n for n, line in enumerate(lines) if "项目支出绩效目标表" in line] + [len(lines)]
-    blocks = [lines[a:b] for a, b in zip(starts, starts[1:], strict=False)]
-    (paths.raw / GOOD).write_text("\n".join(sum(reversed(blocks), [])), encoding="utf-8")
+    blocks = [lines[a:b] for a, b in itertools.pairwise(starts)]
+    reordered = [line for block in reversed(blocks) for line in block]
+    (paths.raw / GOOD).write_text("\n".join(reordered), encoding="utf-8")
     assert sorted(run_extract(paths).records) == ids
 
 
@@ -77,7 +81,8 @@ def test_a_hand_correction_survives_the_next_extract(make_project):
     (paths.corrections / f"{pid}.yaml").write_text(
         f"project_id: {pid}\nreason: 测试\nset:\n  unit_name: 阳泉高新区教育处（已更正）\n"
         "  funds.annual.local: 2324601\nexpect:\n  unit_name: 阳泉高新技术产业开发区教育处\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     outcome = run_extract(paths)
     rec = load_yaml(paths.records / f"{pid}.yaml")
     assert rec["unit_name"] == "阳泉高新区教育处（已更正）"
@@ -91,10 +96,12 @@ def test_stale_and_orphan_corrections_are_reported(make_project):
     paths = make_project({GOOD: RAW / GOOD})
     pid = sorted(run_extract(paths).records)[0]
     paths.corrections.mkdir(parents=True)
-    (paths.corrections / "orphan.yaml").write_text("project_id: 2024-nowhere-1-abc\nset:\n  unit_name: x\n",
-                                                   encoding="utf-8")
+    (paths.corrections / "orphan.yaml").write_text(
+        "project_id: 2024-nowhere-1-abc\nset:\n  unit_name: x\n", encoding="utf-8"
+    )
     (paths.corrections / "stale.yaml").write_text(
-        f"project_id: {pid}\nset:\n  plan: 新计划\nexpect:\n  plan: 以前的计划\n", encoding="utf-8")
+        f"project_id: {pid}\nset:\n  plan: 新计划\nexpect:\n  plan: 以前的计划\n", encoding="utf-8"
+    )
     issues = {(i.path, i.line, i.code) for i in run_extract(paths).report.issues}
     assert ("data/corrections/orphan.yaml", 1, "correction-unknown-project") in issues
     assert ("data/corrections/stale.yaml", 5, "correction-stale") in issues

@@ -23,43 +23,52 @@ def test_doctests():
     assert doctest.testmod(generator.text).failed == 0
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("建设培养乡村 e 镇个数", "建设培养乡村e镇个数"),
-    ("老 干 部 感 受 党 和 政 府 的 关 怀 ， 增强", "老干部感受党和政府的关怀，增强"),
-    ("完成 。资金", "完成。资金"),
-    ("机房 UPS 建设费", "机房UPS建设费"),
-    ("3000 元/人/月", "3000元/人/月"),
-    ("UPS power supply", "UPS power supply"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("建设培养乡村 e 镇个数", "建设培养乡村e镇个数"),
+        ("老 干 部 感 受 党 和 政 府 的 关 怀 ， 增强", "老干部感受党和政府的关怀，增强"),
+        ("完成 。资金", "完成。资金"),
+        ("机房 UPS 建设费", "机房UPS建设费"),
+        ("3000 元/人/月", "3000元/人/月"),
+        ("UPS power supply", "UPS power supply"),
+    ],
+)
 def test_squash_spaces(raw, expected):
     assert squash_spaces(raw) == expected
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("≥193 人", ("≥", 193, "人")),
-    ("≤119.26 万元", ("≤", 119.26, "万元")),
-    ("::100%", ("", 100, "%")),
-    ("1,500,000卷", ("", 1500000, "卷")),
-    ("≥95百分比", ("≥", 95, "百分比")),
-    ("不少于6次", ("≥", 6, "次")),
-    ("2024年12月", ("", None, "")),  # a date, not a quantity
-    ("及时", ("", None, "")),
-    ("~528元", ("", None, "")),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("≥193 人", ("≥", 193, "人")),
+        ("≤119.26 万元", ("≤", 119.26, "万元")),
+        ("::100%", ("", 100, "%")),
+        ("1,500,000卷", ("", 1500000, "卷")),
+        ("≥95百分比", ("≥", 95, "百分比")),
+        ("不少于6次", ("≥", 6, "次")),
+        ("2024年12月", ("", None, "")),  # a date, not a quantity
+        ("及时", ("", None, "")),
+        ("~528元", ("", None, "")),
+    ],
+)
 def test_parse_value(raw, expected):
     assert parse_value(raw) == expected
 
 
-@pytest.mark.parametrize("raw,unit,expected", [
-    ("2,131, 157", "元", 2131157),
-    ("1, 140,000", "元", 1140000),
-    ("170.000", "元", 170000),  # OCR'd thousands dot: yuan have at most two decimals
-    ("6.48", "万元", 64800),
-    ("3.86", "万元", 38600),
-    ("2282714.15", "元", 2282714.15),
-    ("", "元", None),
-    ("0", "元", 0),
-])
+@pytest.mark.parametrize(
+    "raw,unit,expected",
+    [
+        ("2,131, 157", "元", 2131157),
+        ("1, 140,000", "元", 1140000),
+        ("170.000", "元", 170000),  # OCR'd thousands dot: yuan have at most two decimals
+        ("6.48", "万元", 64800),
+        ("3.86", "万元", 38600),
+        ("2282714.15", "元", 2282714.15),
+        ("", "元", None),
+        ("0", "元", 0),
+    ],
+)
 def test_parse_amount(raw, unit, expected):
     assert parse_amount(raw, unit) == expected
 
@@ -80,5 +89,8 @@ def test_header_cells():
     assert parse_fill_date("") == ""
     assert parse_attribute("一次性项目（ 1年结束）") == "一次性项目"
     assert parse_attribute("经常性项目(长期开展)") == "经常性项目"
-    assert split_department("001-襄垣县人民代表大会常务委员会办公室") == ("001", "襄垣县人民代表大会常务委员会办公室")
+    assert split_department("001-襄垣县人民代表大会常务委员会办公室") == (
+        "001",
+        "襄垣县人民代表大会常务委员会办公室",
+    )
     assert split_department("816001怀来县官厅镇人民政府") == ("816001", "怀来县官厅镇人民政府")

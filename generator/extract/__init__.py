@@ -51,8 +51,10 @@ class ExtractOutcome:
 
 def _layout_hint() -> str:
     names = ", ".join(m.NAME for m in LAYOUTS)
-    return (f"known layouts: {names}; each expects tables titled …项目支出绩效目标表 in its own cell "
-            "format. Add a layout module in generator/extract/layouts/ for a new format.")
+    return (
+        f"known layouts: {names}; each expects tables titled …项目支出绩效目标表 in its own cell "
+        "format. Add a layout module in generator/extract/layouts/ for a new format."
+    )
 
 
 def _first_title_line(lines: list[str]) -> int:
@@ -66,17 +68,28 @@ def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocS
     rel = paths.rel(doc.path)
     layout = detect_layout(doc.lines)
     if layout is None:
-        report.add(rel, _first_title_line(doc.lines), "unknown-layout", ERROR,
-                   "no known layout matches this document; nothing was extracted from it", _layout_hint())
+        report.add(
+            rel,
+            _first_title_line(doc.lines),
+            "unknown-layout",
+            ERROR,
+            "no known layout matches this document; nothing was extracted from it",
+            _layout_hint(),
+        )
         return DocStats(doc.source.file, "unknown"), []
     stats = DocStats(doc.source.file, layout.NAME)
     try:
         result = layout.extract(doc.lines, doc.source.file)
     except Exception as exc:  # a bug in a layout must not stop the other documents
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        report.add(rel, 0, "extractor-error", ERROR,
-                   f"layout {layout.NAME} crashed: {exc!r} at {where.filename}:{where.lineno}",
-                   "this is a bug in the extractor: please report it with this document")
+        report.add(
+            rel,
+            0,
+            "extractor-error",
+            ERROR,
+            f"layout {layout.NAME} crashed: {exc!r} at {where.filename}:{where.lineno}",
+            "this is a bug in the extractor: please report it with this document",
+        )
         return stats, []
     records = [_account(t, doc, rel, stats, report) for t in result.tables]
     for line, message in result.notes:
@@ -84,28 +97,45 @@ def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocS
     return stats, [r for r in records if r is not None]
 
 
-def _account(table: ExtractedTable, doc: Document, rel: str, stats: DocStats, report: Report) -> Record | None:
+def _account(
+    table: ExtractedTable, doc: Document, rel: str, stats: DocStats, report: Report
+) -> Record | None:
     """Count one table in the document's stats and return its record, if any."""
     stats.tables_found += 1 + len(table.merged_from)
     stats.merged += len(table.merged_from)
     if table.record is None or table.status == "failed":
         stats.failed += 1
         stats.failures.append((table.line_start, table.reason))
-        report.add(rel, table.line_start, "table-failed", ERROR,
-                   f"table at lines {table.line_start}-{table.line_end} not extracted: {table.reason}",
-                   "fix the layout module or add the project by hand in data/corrections/")
+        report.add(
+            rel,
+            table.line_start,
+            "table-failed",
+            ERROR,
+            f"table at lines {table.line_start}-{table.line_end} not extracted: {table.reason}",
+            "fix the layout module or add the project by hand in data/corrections/",
+        )
         return None
     if table.status == "partial":
         stats.partial += 1
-        report.add(rel, table.line_start, "table-partial", WARNING,
-                   f"table at lines {table.line_start}-{table.line_end} is incomplete: {table.reason}",
-                   "the record is published with what the table carries and flagged")
+        report.add(
+            rel,
+            table.line_start,
+            "table-partial",
+            WARNING,
+            f"table at lines {table.line_start}-{table.line_end} is incomplete: {table.reason}",
+            "the record is published with what the table carries and flagged",
+        )
     rec = table.record
     rec.year, rec.province, rec.region = doc.source.year, doc.source.province, doc.source.region
     if _MARKUP.search(rec.project_name):
-        report.add(rel, table.line_start, "markup-in-text", WARNING,
-                   f"project name contains markup characters: {rec.project_name!r}",
-                   "it is published as literal text; check the source if this looks wrong")
+        report.add(
+            rel,
+            table.line_start,
+            "markup-in-text",
+            WARNING,
+            f"project name contains markup characters: {rec.project_name!r}",
+            "it is published as literal text; check the source if this looks wrong",
+        )
     stats.records += 1
     return rec
 
@@ -115,9 +145,14 @@ def _check_unique(records: list[Record], report: Report) -> None:
     for rec in records:
         other = seen.setdefault(rec.project_id, rec)
         if other is not rec:
-            report.add(f"data/raw/{rec.source.file}", rec.source.line_start, "duplicate-id", ERROR,
-                       f"project id {rec.project_id} also given to line {other.source.line_start}",
-                       "this is a bug in generator.records.assign_ids")
+            report.add(
+                f"data/raw/{rec.source.file}",
+                rec.source.line_start,
+                "duplicate-id",
+                ERROR,
+                f"project id {rec.project_id} also given to line {other.source.line_start}",
+                "this is a bug in generator.records.assign_ids",
+            )
 
 
 def run_extract(
@@ -128,7 +163,7 @@ def run_extract(
     docs = read_documents(paths, sources, report)
     stats: list[DocStats] = []
     records: list[Record] = []
-    for doc in (progress(docs) if progress else docs):
+    for doc in progress(docs) if progress else docs:
         doc_stats, doc_records = _extract_document(doc, paths, report)
         stats.append(doc_stats)
         records.extend(doc_records)
@@ -149,16 +184,27 @@ def run_extract(
 
 def render_report(outcome: ExtractOutcome, paths: Paths) -> str:
     """The extract report as Markdown: deterministic, committed, reviewed in diffs."""
-    out = ["# Extract report", "",
-           "Generated by `budget-site extract`; every table of every document is accounted for.", "",
-           "| document | layout | tables found | records | merged | partial | failed | duplicates flagged |",
-           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    out = [
+        "# Extract report",
+        "",
+        "Generated by `budget-site extract`; every table of every document is accounted for.",
+        "",
+        "| document | layout | tables found | records | merged | partial | failed | duplicates flagged |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for s in outcome.stats:
-        out.append(f"| {s.file} | {s.layout} | {s.tables_found} | {s.records} | {s.merged} | "
-                   f"{s.partial} | {s.failed} | {s.duplicates} |")
+        out.append(
+            f"| {s.file} | {s.layout} | {s.tables_found} | {s.records} | {s.merged} | "
+            f"{s.partial} | {s.failed} | {s.duplicates} |"
+        )
     total = sum(s.records for s in outcome.stats)
-    out += ["", f"{total} records, {outcome.corrections_applied} corrected fields "
-            f"from data/corrections/.", "", "## Problems", ""]
+    out += [
+        "",
+        f"{total} records, {outcome.corrections_applied} corrected fields from data/corrections/.",
+        "",
+        "## Problems",
+        "",
+    ]
     issues = outcome.report.sorted()
     out += [f"- `{i.format().splitlines()[0]}`" for i in issues] or ["none"]
     flags: dict[str, int] = {}
