@@ -41,6 +41,25 @@ def squash_spaces(text: str) -> str:
     return re.sub(r"[ \t\u00a0]{2,}", " ", text)
 
 
+_ALNUM = r"[0-9A-Za-z%]"
+_SPACE_CJK_ALNUM = re.compile(rf"(?<={_CJK_CHAR})[ \t\u00a0]+(?={_ALNUM})|(?<={_ALNUM})[ \t\u00a0]+(?={_CJK_CHAR})")
+
+
+def tidy_spaces(text: str) -> str:
+    """For Word/Excel exports, whose spaces are mostly the author's: strip the ends,
+    collapse runs, and remove only the spaces OCR put between Chinese and digits or
+    Latin letters ("机房 UPS 建设费", "2023 年").
+
+    >>> tidy_spaces(" 《山西省民政厅 山西省财政厅关于…》 ")
+    '《山西省民政厅 山西省财政厅关于…》'
+    >>> tidy_spaces("机房 UPS 建设费")
+    '机房UPS建设费'
+    """
+    text = text.replace("\u3000", " ").strip()
+    text = _SPACE_CJK_ALNUM.sub("", text)
+    return re.sub(r"[ \t\u00a0]{2,}", " ", text)
+
+
 def join_lines(lines: list[str]) -> str:
     """Join the lines of one wrapped cell or paragraph into one string."""
     parts = [ln.strip() for ln in lines if ln.strip()]
