@@ -27,6 +27,7 @@ QUALITY_FLAGS: dict[str, str] = {
     "indicators_copied": "绩效指标与另一个部门的不相关项目完全相同，可能是照抄的。",
     "duplicate_submission": "同一地区、同一部门和单位的同名项目出现了不止一次，可能重复公开。",
     "indicator_value_missing": "有绩效指标没有填写指标值。",
+    "indicator_name_missing": "有绩效指标只填了指标值，没有填写指标名称（三级指标）。",
     "indicator_level_inferred": (
         "原表没有印出某些指标的一级或二级分类，我们根据指标所在位置或名称推断了分类。"
     ),

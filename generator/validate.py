@@ -104,7 +104,7 @@ INDICATOR: dict[str, Check] = {
     "scope": _one_of(SCOPES),
     "level1": _nonempty,
     "level2": _nonempty,
-    "name": _nonempty,
+    "name": _str,  # may be empty where the source printed a value without a name (flagged)
     "description": _str,
     "value": _str,
     "op": _one_of(("", "≥", "≤", "=", ">", "<")),
@@ -131,9 +131,16 @@ def _line(node: Any, key: Any, default: int) -> int:
     return default
 
 
-def _check_map(node: Any, schema: dict[str, Check], where: str, rel: str, line: int, report: Report) -> None:
+def _check_map(
+    node: Any, schema: dict[str, Check], where: str, rel: str, line: int, report: Report,
+    optional: dict[str, Check] | None = None,
+) -> None:
     if not isinstance(node, dict):
         return
+    optional = optional or {}
+    for key, check in optional.items():
+        if key in node and (problem := check(node[key])):
+            report.add(rel, _line(node, key, line), "wrong-type", ERROR, f"{where}{key}: {problem}")
     for key, check in schema.items():
         if key not in node:
             report.add(
@@ -156,7 +163,7 @@ def _check_map(node: Any, schema: dict[str, Check], where: str, rel: str, line: 
                 "fix the value or re-extract",
             )
     for key in node:
-        if key not in schema:
+        if key not in schema and key not in optional:
             report.add(
                 rel,
                 _line(node, key, line),
@@ -236,14 +243,9 @@ def validate_record(data: Any, path: Path, rel: str, report: Report) -> None:
                 WARNING,
                 f"indicators.{n}.level1 {ind.get('level1')!r} is not one of {', '.join(LEVEL1)}",
             )
-    _check_map(
-        data.get("source"),
-        {**SOURCE, "continued": lambda v: None},
-        "source.",
-        rel,
-        _line(data, "source", 1),
-        report,
-    )
+    # source.continued is written only for a table continued on another page
+    _check_map(data.get("source"), SOURCE, "source.", rel, _line(data, "source", 1), report,
+               optional={"continued": lambda v: None if isinstance(v, list) else "expected a list"})
     for code in data.get("quality_flags") or []:
         if code not in QUALITY_FLAGS:
             report.add(
@@ -275,15 +277,14 @@ def run_validate(paths: Paths) -> tuple[Report, int]:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"))
         except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            report.add(
-                rel,
-                mark.line + 1 if mark else 0,
-                "broken-yaml",
-                ERROR,
-                f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
-                "fix the syntax at that line, or delete the file and run `budget-site extract`",
-            )
+            # "while scanning a quoted scalar" points where the broken construct starts,
+            # which is where a maintainer has to look; the problem mark may be at EOF
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+            context = getattr(exc, "context", None)
+            problem = getattr(exc, "problem", None) or str(exc)
+            report.add(rel, mark.line + 1 if mark else 0, "broken-yaml", ERROR,
+                       f"not valid YAML: {context + ': ' if context else ''}{problem}",
+                       "fix the syntax at that line, or delete the file and run `budget-site extract`")
             continue
         except UnicodeDecodeError:
             report.add(rel, 0, "broken-yaml", ERROR, "record is not UTF-8 text", "re-extract it")

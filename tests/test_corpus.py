@@ -59,4 +59,5 @@ def test_record_invariants(fresh):
         assert partial or rec["funds"]["annual"]["total"] is not None, pid
         for n, ind in enumerate(rec["indicators"]):
             assert ind["level2"], (pid, n)
+            assert ind["name"] or "indicator_name_missing" in rec["quality_flags"], (pid, n, ind)
             assert ind["value"] or "indicator_value_missing" in rec["quality_flags"], (pid, n, ind)
