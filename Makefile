@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install site extract validate test lint clean
+.PHONY: install site extract validate generate build test lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,16 +14,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Extract every document in data/raw/ and validate the records. (generate and
-# build are added by the site issue.) On the bundled data this changes no
-# tracked file: records and the extract report are committed and deterministic.
-site: install extract validate
+# Extract every document in data/raw/, validate the records, generate the pages
+# and build site/. On the bundled data this changes no tracked file: records and
+# the extract report are committed and deterministic; pages and site/ are ignored.
+site: install extract validate generate build
 
 extract: install
 	$(BIN)/budget-site extract
 
 validate: install
 	$(BIN)/budget-site validate
+
+generate: install
+	$(BIN)/budget-site generate
+
+build: install
+	$(BIN)/budget-site build
 
 lint: install
 	$(BIN)/ruff check generator tests bench

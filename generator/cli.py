@@ -90,5 +90,36 @@ def validate(ctx: click.Context) -> None:
     ctx.exit(1 if report.errors else 0)
 
 
+@main.command()
+@click.pass_context
+def generate(ctx: click.Context) -> None:
+    """Records -> Markdown pages and charts under content/."""
+    from generator.generate import run_generate
+
+    start = time.perf_counter()
+    outcome = run_generate(ctx.obj["paths"])
+    _print_problems(outcome.report, ctx.obj["quiet"])
+    click.echo(f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
+               f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s")
+    ctx.exit(1 if outcome.report.errors else 0)
+
+
+@main.command()
+@click.option("--no-strict", is_flag=True, help="Let mkdocs warnings (e.g. broken links) pass.")
+@click.pass_context
+def build(ctx: click.Context, no_strict: bool) -> None:
+    """content/ -> site/ with mkdocs-material, atomically (a failed build keeps the old site/)."""
+    from generator.build import BuildFailed, build_site
+
+    start = time.perf_counter()
+    try:
+        outcome = build_site(ctx.obj["paths"], strict=not no_strict)
+    except BuildFailed as exc:
+        click.echo(f"build failed, site/ left as it was: {exc}", err=True)
+        ctx.exit(1)
+    click.echo(f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
+               f"in {time.perf_counter() - start:.1f} s")
+
+
 if __name__ == "__main__":
     main()

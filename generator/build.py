@@ -1,0 +1,92 @@
+"""Stage 5: content/ -> site/ with mkdocs-material.
+
+This is the only module that imports mkdocs, so the builder can be swapped
+(mkdocs-material 9.x reaches end of life in May 2027) without touching the
+other stages, which only write plain Markdown.
+
+The build is atomic: mkdocs writes into a temporary directory beside site/,
+which replaces site/ only when the build succeeded; a failed build leaves the
+previous site/ untouched. It is deterministic: SOURCE_DATE_EPOCH fixes the
+dates mkdocs stamps into sitemap.xml and sitemap.xml.gz, so two builds of the
+same content give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.paths import Paths
+
+# 2024-01-01: the budget year of the corpus; any fixed value makes builds repeatable
+DEFAULT_EPOCH = "1704067200"
+
+
+class BuildFailed(Exception):
+    """mkdocs reported an error (or a warning, in strict mode); site/ was not touched."""
+
+
+@dataclass
+class BuildOutcome:
+    pages: int
+    bytes: int
+    warnings: list[str]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _brief(messages: list[str]) -> str:
+    return "; ".join(m if len(m) < 300 else m[:300] + " …" for m in messages[:5])
+
+
+def _size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(1 for p in files if p.name == "index.html"), sum(p.stat().st_size for p in files)
+
+
+def build_site(paths: Paths, strict: bool = True, site_dir: Path | None = None) -> BuildOutcome:
+    """Build content/ into site/ (or site_dir) atomically; raise BuildFailed on error."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    target = site_dir or paths.root / "site"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    collect = _Collect()
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(collect)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+    try:
+        config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
+        config["docs_dir"] = str(paths.root / "content")
+        build(config)
+        if strict and collect.messages:
+            raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")
+    except (MkDocsException, SystemExit) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildFailed(f"mkdocs build failed: {exc}; {_brief(collect.messages)}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        mk_log.removeHandler(collect)
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+    pages, size = _size(target)
+    return BuildOutcome(pages, size, collect.messages)
