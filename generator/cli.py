@@ -99,8 +99,10 @@ def generate(ctx: click.Context) -> None:
     start = time.perf_counter()
     outcome = run_generate(ctx.obj["paths"])
     _print_problems(outcome.report, ctx.obj["quiet"])
-    click.echo(f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
-               f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s")
+    click.echo(
+        f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
+        f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s"
+    )
     ctx.exit(1 if outcome.report.errors else 0)
 
 
@@ -117,8 +119,10 @@ def build(ctx: click.Context, no_strict: bool) -> None:
     except BuildFailed as exc:
         click.echo(f"build failed, site/ left as it was: {exc}", err=True)
         ctx.exit(1)
-    click.echo(f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
-               f"in {time.perf_counter() - start:.1f} s")
+    click.echo(
+        f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
 
 
 if __name__ == "__main__":

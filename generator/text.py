@@ -42,7 +42,9 @@ def squash_spaces(text: str) -> str:
 
 
 _ALNUM = r"[0-9A-Za-z%]"
-_SPACE_CJK_ALNUM = re.compile(rf"(?<={_CJK_CHAR})[ \t\u00a0]+(?={_ALNUM})|(?<={_ALNUM})[ \t\u00a0]+(?={_CJK_CHAR})")
+_SPACE_CJK_ALNUM = re.compile(
+    rf"(?<={_CJK_CHAR})[ \t\u00a0]+(?={_ALNUM})|(?<={_ALNUM})[ \t\u00a0]+(?={_CJK_CHAR})"
+)
 
 
 def tidy_spaces(text: str) -> str:

@@ -47,7 +47,9 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
                     if have != amount:
                         problems.append(f"funds.{col}.{row}: expected {amount!r}, got {have!r}")
             if want.get("unit_in_source") != got.get("unit_in_source"):
-                problems.append(f"funds.unit_in_source: {want.get('unit_in_source')!r} vs {got.get('unit_in_source')!r}")
+                problems.append(
+                    f"funds.unit_in_source: {want.get('unit_in_source')!r} vs {got.get('unit_in_source')!r}"
+                )
         elif key == "indicators":
             exp = [tuple(i.get(k, "") for k in IND_KEYS) for i in want]
             act = [tuple(i.get(k, "") for k in IND_KEYS) for i in got or []]
@@ -57,7 +59,9 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
                 if e != a:
                     problems.append(f"indicators[{n}]: expected {e}, got {a}")
         elif key == "spending_plan":
-            if {k: float(v) for k, v in (want or {}).items()} != {k: float(v) for k, v in (got or {}).items()}:
+            if {k: float(v) for k, v in (want or {}).items()} != {
+                k: float(v) for k, v in (got or {}).items()
+            }:
                 problems.append(f"spending_plan: expected {want!r}, got {got!r}")
         elif want != got:
             problems.append(f"{key}: expected {want!r}, got {got!r}")

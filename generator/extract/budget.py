@@ -146,7 +146,7 @@ def _amount_score(record: Record, amount: Amount) -> float:
     """1 for an equal amount, 0.8 within the table's rounding, 0.3 for a 万元/元 mix-up."""
     best = 0.0
     for own in _record_amounts(record):
-        if amount is None:
+        if amount is None or own is None:
             continue
         if own == amount:
             return 1.0

@@ -8,7 +8,6 @@ pages (about.md, methodology.md, glossary.md) are left alone.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +18,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.generate import fmt
 from generator.generate.charts import bar_chart
-from generator.generate.corpus import FUND_SOURCES, Corpus, Department, annual_total, build_corpus, load_records
+from generator.generate.corpus import (
+    FUND_SOURCES,
+    Corpus,
+    Department,
+    annual_total,
+    build_corpus,
+    load_records,
+)
 from generator.paths import Paths
 from generator.problems import Report
 from generator.quality import QUALITY_FLAGS
@@ -27,8 +33,13 @@ from generator.sources import load_sources
 
 GENERATED_DIRS = ("projects", "departments", "regions", "assets/charts", "sources")
 GENERATED_FILES = ("index.md", "quality.md")
-SECTIONS = (("overview", "项目概况"), ("basis", "立项依据"), ("necessity", "项目设立必要性"),
-            ("measures", "保证项目实施的制度、措施"), ("plan", "项目实施计划"))
+SECTIONS = (
+    ("overview", "项目概况"),
+    ("basis", "立项依据"),
+    ("necessity", "项目设立必要性"),
+    ("measures", "保证项目实施的制度、措施"),
+    ("plan", "项目实施计划"),
+)
 TOP_N = 15
 
 
@@ -42,12 +53,20 @@ class GenerateOutcome:
 
 
 def environment(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined,
-                      autoescape=False, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
     env.filters.update(
-        t=fmt.md_text, c=fmt.md_cell, wan=fmt.wan, yuan=fmt.yuan,
+        t=fmt.md_text,
+        c=fmt.md_cell,
+        wan=fmt.wan,
+        yuan=fmt.yuan,
         wan_num=lambda v: "—" if v is None else f"{v / 1e4:,.2f}",
-        pct=lambda v: f"{v:g}%", yaml_str=lambda v: json.dumps(str(v), ensure_ascii=False),
+        pct=lambda v: f"{v:g}%",
+        yaml_str=fmt.front_matter_title,
     )
     return env
 
@@ -118,23 +137,37 @@ def _clean(content: Path) -> None:
         (content / f).unlink(missing_ok=True)
 
 
+def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
     out = []
     for code in sorted(corpus.flag_counts()):
-        projects = [(p, corpus.department_of[p["project_id"]], p["quality_notes"].get(code, ""))
-                    for p in corpus.projects if code in p["quality_flags"]]
+        projects = [
+            (p, corpus.department_of[p["project_id"]], p["quality_notes"].get(code, ""))
+            for p in corpus.projects
+            if code in p["quality_flags"]
+        ]
         by_region = Counter(d.region.name for _, d, _ in projects)
         by_dept = Counter(d.key for _, d, _ in projects)
         depts = {d.key: d for _, d, _ in projects}
-        out.append({
-            "code": code, "text": QUALITY_FLAGS.get(code, code), "projects": projects,
-            "by_region": sorted(by_region.items(), key=lambda kv: (-kv[1], kv[0])),
-            "by_department": [(depts[k], n) for k, n in sorted(by_dept.items(), key=lambda kv: (-kv[1], kv[0]))],
-        })
+        out.append(
+            {
+                "code": code,
+                "text": QUALITY_FLAGS.get(code, code),
+                "projects": projects,
+                "by_region": _most_first(by_region),
+                "by_department": [(depts[k], n) for k, n in _most_first(by_dept)
+                ],
+            }
+        )
     return out
 
 
-def _largest(projects: list[dict[str, Any]], corpus: Corpus, n: int) -> list[tuple[dict[str, Any], Department]]:
+def _largest(
+    projects: list[dict[str, Any]], corpus: Corpus, n: int
+) -> list[tuple[dict[str, Any], Department]]:
     top = sorted(projects, key=lambda p: (-annual_total(p), p["project_id"]))[:n]
     return [(p, corpus.department_of[p["project_id"]]) for p in top]
 
@@ -145,29 +178,57 @@ def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path) 
     w = _Writer(env, content)
     for p in corpus.projects:
         dept = corpus.department_of[p["project_id"]]
-        w.page("project.md.j2", f"projects/{p['project_id']}.md", p=p, dept=dept, region=dept.region,
-               source=dept.region.source, fund_rows=_fund_rows(p),
-               sections=[(title, p[key]) for key, title in SECTIONS],
-               indicator_tables=_indicator_tables(p), flags=_flags(p))
+        w.page(
+            "project.md.j2",
+            f"projects/{p['project_id']}.md",
+            p=p,
+            dept=dept,
+            region=dept.region,
+            source=dept.region.source,
+            fund_rows=_fund_rows(p),
+            sections=[(title, p[key]) for key, title in SECTIONS],
+            indicator_tables=_indicator_tables(p),
+            flags=_flags(p),
+        )
     for d in corpus.departments:
-        w.chart(f"department-{d.key}", [(p["project_name"], annual_total(p)) for p in d.projects[:TOP_N]],
-                f"{d.name}：年度资金最多的项目")
+        w.chart(
+            f"department-{d.key}",
+            [(p["project_name"], annual_total(p)) for p in d.projects[:TOP_N]],
+            f"{d.name}：年度资金最多的项目",
+        )
         w.page("department.md.j2", f"departments/{d.key}.md", d=d)
     for r in corpus.regions:
         depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
-        w.chart(f"region-{r.slug}", [(d.name, d.annual_total) for d in depts[:TOP_N]], f"{r.name}：各部门年度资金")
-        w.page("region.md.j2", f"regions/{r.slug}.md", r=r, departments=depts,
-               largest=_largest(r.projects, corpus, 10))
+        w.chart(
+            f"region-{r.slug}", [(d.name, d.annual_total) for d in depts[:TOP_N]], f"{r.name}：各部门年度资金"
+        )
+        w.page(
+            "region.md.j2",
+            f"regions/{r.slug}.md",
+            r=r,
+            departments=depts,
+            largest=_largest(r.projects, corpus, 10),
+        )
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
     w.page("departments.md.j2", "departments/index.md", departments=all_depts)
     w.chart("home-regions", [(r.name, r.annual_total) for r in corpus.regions], "各地区年度资金")
-    w.chart("home-departments", [(f"{d.name}（{d.region.name}）", d.annual_total) for d in all_depts[:TOP_N]],
-            "年度资金最多的部门")
-    w.page("home.md.j2", "index.md", regions=corpus.regions, total_projects=len(corpus.projects),
-           total_departments=len(all_depts), total_annual=sum(r.annual_total for r in corpus.regions),
-           top_departments=all_depts[:TOP_N], largest=_largest(corpus.projects, corpus, 20),
-           flagged=sum(1 for p in corpus.projects if p["quality_flags"]))
+    w.chart(
+        "home-departments",
+        [(f"{d.name}（{d.region.name}）", d.annual_total) for d in all_depts[:TOP_N]],
+        "年度资金最多的部门",
+    )
+    w.page(
+        "home.md.j2",
+        "index.md",
+        regions=corpus.regions,
+        total_projects=len(corpus.projects),
+        total_departments=len(all_depts),
+        total_annual=sum(r.annual_total for r in corpus.regions),
+        top_departments=all_depts[:TOP_N],
+        largest=_largest(corpus.projects, corpus, 20),
+        flagged=sum(1 for p in corpus.projects if p["quality_flags"]),
+    )
     w.page("quality.md.j2", "quality.md", flags=_quality_view(corpus))
     (content / "sources").mkdir(parents=True, exist_ok=True)
     for r in corpus.regions:

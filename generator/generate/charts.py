@@ -27,7 +27,8 @@ def bar_chart(items: list[tuple[str, float]], title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="16" font-weight="bold" fill="#222">{escape(title)}</text>',
+        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="16" font-weight="bold" fill="#222">'
+        f"{escape(title)}</text>",
     ]
     for n, (label, value) in enumerate(items):
         y = _PAD + 24 + n * _ROW_H
@@ -38,7 +39,9 @@ def bar_chart(items: list[tuple[str, float]], title: str) -> str:
         anchor = "end" if text_x >= _W - 120 else "start"
         fill = "#fff" if anchor == "end" else "#333"
         x = _PAD + width - 4 if anchor == "end" else text_x
-        out.append(f'<text x="{x:.1f}" y="{y + 34}" font-size="12" text-anchor="{anchor}" '
-                   f'fill="{fill}">{escape(wan(value))}</text>')
+        out.append(
+            f'<text x="{x:.1f}" y="{y + 34}" font-size="12" text-anchor="{anchor}" '
+            f'fill="{fill}">{escape(wan(value))}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"

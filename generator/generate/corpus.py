@@ -108,7 +108,9 @@ def build_corpus(records: list[dict[str, Any]], sources: list[Source]) -> Corpus
         for rec in by_region.get(source.region, []):
             groups[rec["department_code"] or "0"].append(rec)
         for code in sorted(groups):
-            projects = sorted(groups[code], key=lambda p: (-annual_total(p), p["project_name"], p["project_id"]))
+            projects = sorted(
+                groups[code], key=lambda p: (-annual_total(p), p["project_name"], p["project_id"])
+            )
             dept = Department(f"{source.slug}-{code}", region, code, _department_name(projects), projects)
             region.departments.append(dept)
             for p in projects:

@@ -4,9 +4,11 @@ formatting amounts the way Chinese readers expect (万元/亿元, thousands sepa
 from __future__ import annotations
 
 import html
+import json
 import re
 
 # Python-Markdown's backslash-escapable characters (markdown.Markdown.ESCAPED_CHARS)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
 
 
@@ -17,9 +19,18 @@ def md_text(value: object) -> str:
     backslash-escaped; line breaks become spaces (a record field is one paragraph).
     """
     s = "" if value is None else str(value)
+    s = _CONTROL.sub("", s)  # control characters are garbage from the source (and Markdown's placeholders)
     s = re.sub(r"\s+", " ", s).strip()
     s = html.escape(s, quote=True)
     return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def front_matter_title(value: object) -> str:
+    """A page title for YAML front matter. mkdocs-material puts the title into <title>
+    and the header without escaping, so it is HTML-escaped here (a project named
+    "</title><script>…" must stay text), then quoted as a YAML string."""
+    s = _CONTROL.sub("", "" if value is None else str(value))
+    return json.dumps(html.escape(re.sub(r"\s+", " ", s).strip(), quote=True), ensure_ascii=False)
 
 
 def md_cell(value: object) -> str:

@@ -188,9 +188,9 @@ def _funds(rows: list[Row]) -> Funds:
                 funds.unit_in_source = m.group(1)
     unit = funds.unit_in_source
     for label, attr in (("预算数", "total"), ("其中：财政资金", "fiscal"), ("其他资金", "other")):
-        cell = _cell_after(rows, label)
-        if cell is not None:
-            setattr(funds.annual, attr, parse_amount(cell.text, unit))
+        amount_cell = _cell_after(rows, label)
+        if amount_cell is not None:
+            setattr(funds.annual, attr, parse_amount(amount_cell.text, unit))
     return funds
 
 

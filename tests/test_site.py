@@ -1,0 +1,218 @@
+"""The public site: golden pages for a fixture set, escaping of untrusted text, a real
+strict mkdocs build (fixture set and full corpus), atomic and deterministic builds."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.build import BuildFailed, build_site
+from generator.generate import run_generate
+from generator.generate.fmt import md_cell, md_text, wan, yuan
+from generator.paths import Paths
+from generator.records import dump_record, load_yaml
+from tests.conftest import REPO
+
+GOLDEN = Path(__file__).parent / "golden" / "site"
+# the fixture set: one table from each layout, chosen for what they exercise
+FIXTURE_TABLES = {
+    ("001_b05b28ee3a1316ba.txt", 110),  # wrapped indicator name, identical sides
+    ("000_6bdd23b08ba68985.txt", 37),  # table continued on a second page, flags
+    ("003_da816537205eaa38.txt", 1071),  # OCR name, budget match, sides differ
+    ("003_da816537205eaa38.txt", 558),  # 申报表 in 万元
+    ("004_1edcff210bf438b5.txt", 101),  # description and basis per indicator, spending plan
+}
+HOSTILE = "<script>alert(1)</script> | *粗体* [点我](javascript:alert(1)) # 标题"
+
+
+def _plain(node):
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def make_site_project(root: Path) -> Paths:
+    """A small project root: the fixture records plus one whose texts are hostile."""
+    (root / "data" / "records").mkdir(parents=True)
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copyfile(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    content = root / "content"
+    content.mkdir()
+    for name in ("about.md", "methodology.md", "glossary.md", "javascripts", "stylesheets"):
+        src = REPO / "content" / name
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, content / name)
+    picked = []
+    for path in sorted((REPO / "data" / "records").glob("*.yaml")):
+        rec = _plain(load_yaml(path))
+        if (rec["source"]["file"], rec["source"]["line_start"]) in FIXTURE_TABLES:
+            picked.append(rec)
+            (root / "data" / "records" / path.name).write_text(
+                path.read_text(encoding="utf-8"), encoding="utf-8"
+            )
+    assert len(picked) == len(FIXTURE_TABLES)
+    hostile = dict(
+        picked[0],
+        project_id="2024-xiangyuan-003-hostile0000",
+        project_name=HOSTILE,
+        unit_name="<b>单位</b>",
+        overview="**不是粗体** <img src=x onerror=alert(1)>",
+    )
+    hostile["indicators"] = [dict(hostile["indicators"][0], name="[链接](http://example.com)", value="=1+1")]
+    (root / "data" / "records" / "2024-xiangyuan-003-hostile0000.yaml").write_text(
+        dump_record(hostile), encoding="utf-8"
+    )
+    return Paths(root)
+
+
+@pytest.fixture(scope="module")
+def site_project(tmp_path_factory):
+    paths = make_site_project(tmp_path_factory.mktemp("site"))
+    run_generate(paths)
+    return paths
+
+
+def _generated(content: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(content.rglob("*")):
+        rel = path.relative_to(content).as_posix()
+        if (
+            path.is_file()
+            and (path.suffix in (".md", ".svg"))
+            and not rel.startswith(("about", "methodology", "glossary"))
+        ):
+            out[rel] = path.read_text(encoding="utf-8")
+    return out
+
+
+def test_generated_pages_match_the_golden_files(site_project):
+    pages = _generated(site_project.root / "content")
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    golden = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(pages) == sorted(golden), "run UPDATE_GOLDEN=1 pytest tests/test_site.py to refresh"
+    changed = [rel for rel in pages if pages[rel] != golden[rel]]
+    assert not changed, f"pages differ from tests/golden/site/: {changed[:5]} (UPDATE_GOLDEN=1 refreshes)"
+
+
+def test_the_project_page_says_what_a_reader_needs(site_project):
+    page = next((site_project.root / "content" / "projects").glob("2024-xiangyuan-003-2*.md")).read_text(
+        encoding="utf-8"
+    )
+    for text in (
+        "# 党委业务经费",
+        "160.00万元",
+        "1,600,000元",
+        "中共襄垣县委办公室",
+        "促进县委各项工作高效有序运转",
+        "../departments/xiangyuan-003.md",
+        "../regions/xiangyuan.md",
+        "第 110–224 行",
+    ):
+        assert text in page
+
+
+def _expected(text: str) -> str:
+    """What a reader should see: the text itself, control characters dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", text)).strip()
+
+
+def _render(md: str) -> str:
+    return markdown.markdown(md, extensions=["tables", "admonition", "attr_list", "def_list", "toc"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_untrusted_text_never_becomes_markup(text):
+    out = _render(md_text(text))
+    assert re.sub(r"</?p>", "", out).count("<") == 0  # no tag but the paragraph
+    assert html.unescape(re.sub(r"</?p>", "", out)).strip() == _expected(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_untrusted_text_stays_in_its_table_cell(a, b):
+    out = _render(f"| x | y |\n| --- | --- |\n| {md_cell(a)} | {md_cell(b)} |\n")
+    cells = re.findall(r"<td>(.*?)</td>", out, flags=re.S)
+    assert [html.unescape(c).strip() for c in cells] == [_expected(s) for s in (a, b)]
+    assert not re.search(r"<(?!/?(table|thead|tbody|tr|th|td)\b)", out)
+
+
+def test_numbers_are_formatted_for_chinese_readers():
+    assert wan(510000) == "51.00万元"
+    assert wan(12_345_678_900) == "123.46亿元"
+    assert yuan(1600000) == "1,600,000元"
+    assert yuan(None) == wan(None) == "—"
+
+
+def _hashes(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_strict_build_of_the_fixture_set_is_deterministic_and_escapes(site_project):
+    first = build_site(site_project)
+    assert first.pages >= 15 and not first.warnings
+    site = site_project.root / "site"
+    hashes = _hashes(site)
+    build_site(site_project)
+    assert _hashes(site) == hashes, "two builds of the same content differ"
+    page = (site / "projects" / "2024-xiangyuan-003-hostile0000" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>单位</b>" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert 'href="javascript:' not in page and 'href="http://example.com"' not in page
+
+
+def test_a_failed_build_leaves_the_previous_site(site_project):
+    build_site(site_project)
+    site = site_project.root / "site"
+    before = _hashes(site)
+    broken = site_project.root / "content" / "broken.md"
+    broken.write_text("# 坏链接\n\n[不存在](nowhere.md)\n", encoding="utf-8")
+    try:
+        with pytest.raises(BuildFailed):
+            build_site(site_project)
+    finally:
+        broken.unlink()
+    assert _hashes(site) == before
+    assert not list(site_project.root.glob(".site-*")), "temporary build directory left behind"
+
+
+@pytest.mark.slow
+def test_strict_build_of_the_full_corpus(tmp_path):
+    root = tmp_path
+    for name in ("data", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(
+        REPO / "content",
+        root / "content",
+        ignore=shutil.ignore_patterns("projects", "departments", "regions", "assets", "sources"),
+    )
+    paths = Paths(root)
+    generated = run_generate(paths)
+    outcome = build_site(paths)
+    assert outcome.pages >= generated.projects + generated.departments + generated.regions
+    assert not outcome.warnings
