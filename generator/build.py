@@ -64,6 +64,7 @@ def build_site(paths: Paths, strict: bool = True, site_dir: Path | None = None) 
     target = site_dir or paths.root / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a static host must read it
     collect = _Collect()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(collect)

@@ -85,6 +85,7 @@ def write_records(paths: Paths, records: dict[str, dict[str, Any]]) -> None:
     """Write every record into a fresh directory and swap it in: no half-written state."""
     paths.records.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".records-", dir=paths.records.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private
     try:
         for pid in sorted(records):
             (tmp / f"{pid}.yaml").write_text(dump_record(records[pid]), encoding="utf-8")

