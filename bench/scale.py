@@ -30,9 +30,13 @@ def make_corpus(root: Path, factor: int) -> int:
     shutil.copyfile(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "content", root / "content",
-                    ignore=shutil.ignore_patterns("projects", "departments", "regions", "assets", "sources",
-                                                  "index.md", "quality.md"))
+    shutil.copytree(
+        REPO / "content",
+        root / "content",
+        ignore=shutil.ignore_patterns(
+            "projects", "departments", "regions", "assets", "sources", "index.md", "quality.md"
+        ),
+    )
     records = [dict(load_yaml(p)) for p in sorted((REPO / "data" / "records").glob("*.yaml"))]
     n = 0
     for k in range(factor):
@@ -61,8 +65,11 @@ def run_one(factor: int) -> dict[str, float]:
         built = build_site(paths, strict=False)
         t2 = time.perf_counter()
         return {
-            "factor": factor, "projects": n, "pages": built.pages,
-            "generate_s": round(t1 - t0, 1), "build_s": round(t2 - t1, 1),
+            "factor": factor,
+            "projects": n,
+            "pages": built.pages,
+            "generate_s": round(t1 - t0, 1),
+            "build_s": round(t2 - t1, 1),
             "pages_per_s": round(built.pages / (t2 - t0), 1),
             "generate_pages_per_s": round(gen.pages / (t1 - t0), 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -74,12 +81,19 @@ def main(factors: list[int]) -> None:
     print("factor projects pages generate_s build_s pages/s gen_pages/s peak_rss_mb site_mb")
     for factor in factors:
         # one process per size, so peak memory is that size's own
-        out = subprocess.run([sys.executable, __file__, "--one", str(factor)], capture_output=True, text=True,
-                             check=True, cwd=REPO)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(factor)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['factor']:>5}x {r['projects']:>8} {r['pages']:>6} {r['generate_s']:>10} {r['build_s']:>7} "
-              f"{r['pages_per_s']:>7} {r['generate_pages_per_s']:>11} {r['peak_rss_mb']:>11} {r['site_mb']:>7}",
-              flush=True)
+        print(
+            f"{r['factor']:>5}x {r['projects']:>8} {r['pages']:>6} {r['generate_s']:>10} {r['build_s']:>7} "
+            f"{r['pages_per_s']:>7} {r['generate_pages_per_s']:>11} {r['peak_rss_mb']:>11} {r['site_mb']:>7}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

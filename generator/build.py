@@ -20,10 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.paths import Paths
-
-# 2024-01-01: the budget year of the corpus; any fixed value makes builds repeatable
-DEFAULT_EPOCH = "1704067200"
+from generator.paths import DEFAULT_EPOCH, Paths
 
 
 class BuildFailed(Exception):

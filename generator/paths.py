@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# The date every build stamps when SOURCE_DATE_EPOCH is not set: 2024-01-01, the
+# corpus's budget year. Any fixed value makes builds byte-for-byte repeatable.
+DEFAULT_EPOCH = "1704067200"
+
 
 @dataclass(frozen=True)
 class Paths:

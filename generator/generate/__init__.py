@@ -8,9 +8,11 @@ pages (about.md, methodology.md, glossary.md) are left alone.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +28,14 @@ from generator.generate.corpus import (
     build_corpus,
     load_records,
 )
-from generator.paths import Paths
+from generator.paths import DEFAULT_EPOCH, Paths
 from generator.problems import Report
+from generator.publish import run_publish
+from generator.publish.writers import build_date_from_epoch
 from generator.quality import QUALITY_FLAGS
 from generator.sources import load_sources
 
-GENERATED_DIRS = ("projects", "departments", "regions", "assets/charts", "sources")
+GENERATED_DIRS = ("projects", "departments", "regions", "assets/charts", "sources", "downloads", "api")
 GENERATED_FILES = ("index.md", "quality.md")
 SECTIONS = (
     ("overview", "项目概况"),
@@ -236,9 +240,20 @@ def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path) 
     return w.pages
 
 
+def _version() -> str:
+    try:
+        return metadata.version("budget-site")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
 def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
+    """Pages, charts and the downloads (generator.publish) for every record."""
     report = Report()
     sources = load_sources(paths, report)
     corpus = build_corpus(load_records(paths.records), sources)
-    pages = write_site_pages(corpus, paths.root / "templates", content or paths.root / "content", paths.raw)
+    content = content or paths.root / "content"
+    pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw)
+    build_date = build_date_from_epoch(os.environ.get("SOURCE_DATE_EPOCH"), DEFAULT_EPOCH)
+    run_publish(corpus, content, build_date, _version())
     return GenerateOutcome(report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions))

@@ -89,7 +89,9 @@ def load_records(records_dir: Path) -> list[dict[str, Any]]:
     """Read every record. PyYAML's C loader reads them 2.5x faster than ruamel's, which
     matters at national scale; ruamel stays the writer (key order, formatting)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in sorted(records_dir.glob("*.yaml"))]
+    return [
+        yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in sorted(records_dir.glob("*.yaml"))
+    ]
 
 
 def _department_name(projects: list[dict[str, Any]]) -> str:

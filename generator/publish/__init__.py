@@ -1,0 +1,154 @@
+"""Stage 5: records -> open-data downloads under content/downloads/ and a static
+read-only API under content/api/ (mkdocs copies both into site/ as they are).
+
+- downloads/projects|indicators|departments.{csv,xlsx,json}, for the whole corpus and
+  sliced per region (downloads/regions/<slug>/) and per department
+  (downloads/departments/<key>/);
+- downloads/datapackage.json (Frictionless Data Package) and budget-data.zip;
+- api/projects/<id>.json: every record, whole;
+- downloads/index.md: every file with size, rows, SHA-256 and the data dictionary.
+
+Every file is deterministic for a given build date (SOURCE_DATE_EPOCH).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.generate.corpus import Corpus, Department
+from generator.publish import writers
+from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
+from generator.publish.tables import department_rows, indicator_rows, project_rows
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    path: str  # relative to content/
+    rows: int
+    size: int
+    sha256: str
+
+
+def _write_tables(out: Path, tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[PublishedFile]:
+    out.mkdir(parents=True, exist_ok=True)
+    files: list[PublishedFile] = []
+    for name, rows in tables.items():
+        columns = TABLES[name]
+        for ext, writer in (
+            ("csv", writers.write_csv),
+            ("xlsx", writers.write_xlsx),
+            ("json", writers.write_json),
+        ):
+            path = out / f"{name}.{ext}"
+            writer(path, columns, rows, build_date)
+            files.append(_describe(path, out.parent, len(rows)))
+    return files
+
+
+def _describe(path: Path, content: Path, rows: int) -> PublishedFile:
+    data = path.read_bytes()
+    return PublishedFile(
+        path.relative_to(content).as_posix(), rows, len(data), hashlib.sha256(data).hexdigest()
+    )
+
+
+def _tables_for(corpus: Corpus, projects: list[dict[str, Any]], depts: list[Department]) -> dict[str, list]:
+    return {
+        "projects": project_rows(projects),
+        "indicators": indicator_rows(projects),
+        "departments": department_rows(depts),
+    }
+
+
+def run_publish(corpus: Corpus, content: Path, build_date: str, version: str) -> list[PublishedFile]:
+    """Write every download and the API; return the corpus-wide files with their figures."""
+    downloads, api = content / "downloads", content / "api"
+    shutil.rmtree(downloads, ignore_errors=True)
+    shutil.rmtree(api, ignore_errors=True)
+    whole = _write_tables(downloads, _tables_for(corpus, corpus.projects, corpus.departments), build_date)
+    for region in corpus.regions:
+        _write_tables(
+            downloads / "regions" / region.slug,
+            _tables_for(corpus, region.projects, region.departments),
+            build_date,
+        )
+    for dept in corpus.departments:
+        _write_tables(
+            downloads / "departments" / dept.key, _tables_for(corpus, dept.projects, [dept]), build_date
+        )
+    (api / "projects").mkdir(parents=True)
+    for p in corpus.projects:
+        (api / "projects" / f"{p['project_id']}.json").write_text(
+            json.dumps(p, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+        )
+    package = writers.datapackage(corpus, build_date, version)
+    (downloads / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    readme = writers.bundle_readme(corpus, build_date, version)
+    writers.write_zip(
+        downloads / "budget-data.zip",
+        downloads,
+        [f.path.split("/", 1)[1] for f in whole] + ["datapackage.json"],
+        readme,
+        build_date,
+    )
+    files = [
+        *whole,
+        _describe(downloads / "datapackage.json", content, 0),
+        _describe(downloads / "budget-data.zip", content, 0),
+    ]
+    (downloads / "index.md").write_text(downloads_page(files, corpus), encoding="utf-8")
+    return files
+
+
+def _dictionary(name: str, columns: tuple[Column, ...]) -> list[str]:
+    out = [
+        f"### {name}（{TABLE_TITLES[name]}）",
+        "",
+        TABLE_DESCRIPTIONS[name],
+        "",
+        "| 列名 | 中文名 | 类型 | 单位 | 说明 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    out += [f"| `{c.name}` | {c.title} | {c.type} | {c.unit} | {c.description} |" for c in columns]
+    return [*out, ""]
+
+
+def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
+    out = [
+        "---",
+        "title: 数据下载",
+        "---",
+        "",
+        "# 数据下载",
+        "",
+        f"全部 {len(corpus.projects)} 个项目的数据，可以直接用 Excel 打开（CSV 为带 BOM 的 UTF-8）。"
+        "金额一律为元。以 `=`、`+`、`-`、`@` 开头的文字单元格前加了一个单引号，"
+        "防止电子表格把它当作公式执行。",
+        "",
+        "[全部打包下载（含说明）](budget-data.zip)　·　[datapackage.json](datapackage.json)"
+        "（Frictionless Data Package，可用 `frictionless validate` 校验）",
+        "",
+        "每个地区、每个部门的页面上有该地区、该部门的分表下载；每个项目页链接了该项目完整记录的 JSON。",
+        "",
+        "| 文件 | 行数 | 大小 | SHA-256 |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for f in files:
+        name = f.path.split("/", 1)[1]
+        rows = (
+            str(f.rows)
+            if name.split(".")[-1] in ("csv", "xlsx", "json") and name != "datapackage.json"
+            else ""
+        )
+        out.append(f"| [{name}]({name}) | {rows} | {f.size:,} 字节 | `{f.sha256}` |")
+    out += ["", "## 数据字典", ""]
+    for name, columns in TABLES.items():
+        out += _dictionary(name, columns)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,237 @@
+"""Writers for the published files. Everything is byte-for-byte repeatable for a
+given build date: no timestamps from the clock, entries in a fixed order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from generator.generate.corpus import Corpus
+from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
+from generator.quality import QUALITY_FLAGS
+
+# a spreadsheet runs a cell starting with one of these as a formula (CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
+def safe_text(value: str) -> str:
+    """Neutralise a text cell that a spreadsheet would run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _number(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def cell_text(column: Column, value: Any) -> str:
+    if column.type in ("number", "integer"):
+        return _number(value)
+    return safe_text("" if value is None else str(value))
+
+
+def write_csv(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly; CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([cell_text(c, row[c.name]) for c in columns])
+    path.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
+
+
+def _display_width(text: str) -> int:
+    """Columns a string takes in a spreadsheet: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fixed_time(build_date: str) -> datetime:
+    return datetime.fromisoformat(build_date).replace(tzinfo=None)
+
+
+def _rezip(path: Path, build_date: str) -> None:
+    """Rewrite a zip (an .xlsx is one) with every entry stamped with the build date."""
+    stamp = _fixed_time(build_date).timetuple()[:6]
+    with zipfile.ZipFile(path) as zin:
+        entries = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    stamp_iso = _fixed_time(build_date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":  # openpyxl stamps the save time here, whatever we set
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp_iso.encode(), data
+                )
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(info, data)
+
+
+def write_xlsx(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
+    """A frozen header row, Chinese titles as a second header, widths that fit the text."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = path.stem[:31]
+    ws.append([c.name for c in columns])
+    ws.append([c.title for c in columns])
+    for cell in ws[1] + ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(
+            [row[c.name] if c.type in ("number", "integer") else cell_text(c, row[c.name]) for c in columns]
+        )
+    for col in ws.iter_cols(min_row=3):
+        for cell in col:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+    ws.freeze_panes = "A3"
+    for i, c in enumerate(columns, start=1):
+        sample = [c.name, c.title] + [str(r[c.name] or "") for r in rows[:500]]
+        width = max(_display_width(s) for s in sample)
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, max(8, width + 2))
+    moment = _fixed_time(build_date)
+    wb.properties.created = wb.properties.modified = moment
+    wb.properties.creator = "budget-site"
+    wb.save(path)
+    _rezip(path, build_date)
+
+
+def write_json(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
+    data = [{c.name: row[c.name] for c in columns} for row in rows]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _field(c: Column) -> dict[str, Any]:
+    field: dict[str, Any] = {
+        "name": c.name,
+        "type": c.type,
+        "title": c.title,
+        "description": c.description + (f"（单位：{c.unit}）" if c.unit else ""),
+    }
+    if c.unit:
+        field["unit"] = c.unit
+    return field
+
+
+def datapackage(corpus: Corpus, build_date: str, version: str) -> dict[str, Any]:
+    keys = {
+        "projects": ["project_id"],
+        "indicators": ["project_id", "scope", "seq"],
+        "departments": ["department_key"],
+    }
+    resources = []
+    for name, columns in TABLES.items():
+        schema: dict[str, Any] = {
+            "fields": [_field(c) for c in columns],
+            "primaryKey": keys[name],
+            "missingValues": [""],
+        }
+        if name == "indicators":
+            schema["foreignKeys"] = [
+                {"fields": ["project_id"], "reference": {"resource": "projects", "fields": ["project_id"]}}
+            ]
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "title": TABLE_TITLES[name],
+                "description": TABLE_DESCRIPTIONS[name],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": schema,
+            }
+        )
+    return {
+        "name": "budget-performance-targets",
+        "title": "县级项目支出绩效目标表",
+        "description": "各县（区）公开的《项目支出绩效目标表》整理成的项目、绩效指标和部门数据。"
+        "金额单位为元。",
+        "version": version,
+        "created": f"{build_date}T00:00:00Z" if "T" not in build_date else build_date,
+        "licenses": [LICENSE],
+        "sources": [
+            {
+                "title": r.source.title,
+                "path": f"../sources/{r.source.file}",
+                "description": f"{r.source.province}{r.name}，{r.source.publisher}，{r.source.year}年度",
+            }
+            for r in corpus.regions
+        ],
+        "resources": resources,
+    }
+
+
+def bundle_readme(corpus: Corpus, build_date: str, version: str) -> str:
+    lines = [
+        "县级项目支出绩效目标表 公开数据",
+        "=" * 24,
+        "",
+        f"版本 {version}，生成日期 {build_date[:10]}，共 {len(corpus.projects)} 个项目。",
+        "",
+        "文件",
+        "----",
+    ]
+    for name in TABLES:
+        lines.append(
+            f"{name}.csv / {name}.xlsx / {name}.json：{TABLE_TITLES[name]}。{TABLE_DESCRIPTIONS[name]}"
+        )
+    lines += [
+        "datapackage.json：Frictionless Data Package，列出每一列的类型、中文名、说明和单位。",
+        "",
+        "单位",
+        "----",
+        "金额一律为元（原表为万元的已乘以 10000）。原表没有列出的金额为空，列出 0 的为 0。",
+        "",
+        "CSV 为带 BOM 的 UTF-8，Excel 可直接打开。以 = + - @ 开头的文字单元格前加了一个单引号，",
+        "防止电子表格把它当作公式执行；数字列保持为数字。",
+        "",
+        "质量提示（projects.csv 的 quality_flags 列，分号分隔）",
+        "----",
+    ]
+    lines += [f"{code}：{text}" for code, text in sorted(QUALITY_FLAGS.items())]
+    lines += ["", "原始文件", "----"]
+    lines += [f"{r.source.file}：{r.source.title}（{r.source.publisher}）" for r in corpus.regions]
+    lines += [
+        "原始文件原样发布在本站 sources/ 目录下；每个项目的 source_file 和 source_line_start/end",
+        "指出它在原文件中的位置。",
+        "",
+        f"许可：{LICENSE['title']}（{LICENSE['path']}）",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_zip(path: Path, folder: Path, names: list[str], readme: str, build_date: str) -> None:
+    stamp = _fixed_time(build_date).timetuple()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("README.txt", date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, readme.encode("utf-8"))
+        for name in sorted(names):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, (folder / name).read_bytes())
+
+
+def build_date_from_epoch(epoch: str | None, default: str) -> str:
+    """ISO date of SOURCE_DATE_EPOCH (or the default), for every stamp in the downloads."""
+    seconds = int(epoch) if epoch else int(default)
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d")

@@ -1,0 +1,207 @@
+"""Open-data downloads: real frictionless validation, pandas round trips, formula
+neutralisation, the bundle, the data dictionary, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from generator.generate import run_generate
+from generator.publish.schema import INDICATORS, PROJECTS, TABLES, Column
+from generator.publish.writers import FORMULA_START, write_csv, write_xlsx
+from generator.records import load_yaml
+from tests.test_site import HOSTILE, make_site_project
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    paths = make_site_project(tmp_path_factory.mktemp("publish"))
+    run_generate(paths)
+    return paths
+
+
+def _downloads(paths) -> Path:
+    return paths.root / "content" / "downloads"
+
+
+def test_frictionless_validates_the_data_package(published):
+    exe = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run(
+        [str(exe), "validate", str(_downloads(published) / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "VALID" in result.stdout and "INVALID" not in result.stdout
+
+
+def test_csv_round_trips_through_pandas_against_the_records(published):
+    records = {r["project_id"]: r for r in (load_yaml(p) for p in (published.records).glob("*.yaml"))}
+    raw = (_downloads(published) / "projects.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    df = pd.read_csv(
+        io.BytesIO(raw),
+        encoding="utf-8-sig",
+        dtype={"project_id": str, "department_code": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    assert list(df.columns) == [c.name for c in PROJECTS]
+    assert set(df["project_id"]) == set(records)
+    for _, row in df.iterrows():
+        rec = records[row["project_id"]]
+        name = rec["project_name"]
+        expected = "'" + name if name.startswith(FORMULA_START) else name
+        assert row["project_name"] == expected
+        total = rec["funds"]["annual"]["total"]
+        assert (pd.isna(row["funds_total_annual_yuan"]) and total is None) or row[
+            "funds_total_annual_yuan"
+        ] == total
+        assert row["indicator_count"] == len(rec["indicators"])
+    hostile = df[df["project_id"] == "2024-xiangyuan-003-hostile0000"].iloc[0]
+    assert hostile["project_name"] == HOSTILE
+
+
+def test_formulas_are_neutralised_and_numbers_stay_numbers(published):
+    df = pd.read_csv(_downloads(published) / "indicators.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert "'=1+1" in set(df["value"])  # the hostile record's value
+    for col in ("name", "value", "description", "basis", "level1", "level2", "unit"):
+        assert not df[col].astype(str).str.match(r"^[=+\-@\t\r]").any(), col
+    assert pd.api.types.is_numeric_dtype(pd.to_numeric(df["number"].replace("", None)))
+
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(text, st.one_of(st.none(), st.integers(-(10**9), 10**12))), min_size=1, max_size=5))
+def test_any_text_round_trips_and_never_starts_a_formula(tmp_path_factory, cells):
+    columns = (Column("t", "string", "文字", ""), Column("n", "number", "数", ""))
+    rows = [{"t": t, "n": n} for t, n in cells]
+    path = tmp_path_factory.mktemp("csv") / "x.csv"
+    write_csv(path, columns, rows, "2024-01-01")
+    back = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    assert back[0] == ["t", "n"]
+    for (t, n), (t2, n2) in zip(cells, back[1:], strict=True):
+        assert t2 == ("'" + t if t.startswith(FORMULA_START) else t)
+        assert n2 == ("" if n is None else str(n))
+
+
+def test_xlsx_has_frozen_headers_text_cells_and_fitting_widths(tmp_path):
+    columns = (Column("name", "string", "名称", ""), Column("amount", "number", "金额", ""))
+    rows = [
+        {"name": '=HYPERLINK("http://x")', "amount": 510000},
+        {"name": "城乡义务教育生均公用经费（中央）", "amount": None},
+    ]
+    path = tmp_path / "t.xlsx"
+    write_xlsx(path, columns, rows, "2024-01-01")
+    ws = load_workbook(path).active
+    assert ws.freeze_panes == "A3"
+    assert ws["A3"].data_type == "s" and ws["A3"].value == '\'=HYPERLINK("http://x")'
+    assert ws["B3"].value == 510000
+    assert ws.column_dimensions["A"].width >= 2 * len("城乡义务教育生均公用经费（中央）")
+    first = path.read_bytes()
+    write_xlsx(path, columns, rows, "2024-01-01")
+    assert path.read_bytes() == first, "xlsx must be byte-for-byte repeatable"
+
+
+def test_the_bundle_holds_what_its_readme_says(published):
+    with zipfile.ZipFile(_downloads(published) / "budget-data.zip") as z:
+        names = set(z.namelist())
+        readme = z.read("README.txt").decode("utf-8")
+        assert z.read("projects.csv") == (_downloads(published) / "projects.csv").read_bytes()
+    expected = {f"{t}.{e}" for t in TABLES for e in ("csv", "xlsx", "json")} | {
+        "datapackage.json",
+        "README.txt",
+    }
+    assert names == expected
+    for name in names - {"README.txt"}:
+        assert name.split(".")[0] in readme
+    assert ("元" in readme and "CC-BY" in readme) or "Creative Commons" in readme
+
+
+def test_documented_columns_equal_the_real_headers(published):
+    page = (_downloads(published) / "index.md").read_text(encoding="utf-8")
+    for table in TABLES:
+        section = page.split(f"### {table}（", 1)[1].split("###", 1)[0]
+        documented = re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.M)
+        header = (_downloads(published) / f"{table}.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        assert documented == header.split(","), table
+
+
+def test_downloads_count_what_the_site_shows(published):
+    projects = pd.read_csv(_downloads(published) / "projects.csv", encoding="utf-8-sig")
+    pages = list((published.root / "content" / "projects").glob("*.md"))
+    assert len(projects) == len(pages)
+    indicators = pd.read_csv(_downloads(published) / "indicators.csv", encoding="utf-8-sig")
+    assert len(indicators) == projects["indicator_count"].sum()
+    for dept_dir in (_downloads(published) / "departments").iterdir():
+        page = (published.root / "content" / "departments" / f"{dept_dir.name}.md").read_text(
+            encoding="utf-8"
+        )
+        rows = len(pd.read_csv(dept_dir / "projects.csv", encoding="utf-8-sig"))
+        assert page.count("](../projects/") == rows
+    api = list((published.root / "content" / "api" / "projects").glob("*.json"))
+    assert len(api) == len(projects)
+
+
+def test_downloads_are_deterministic(published, tmp_path):
+    first = {
+        p.relative_to(_downloads(published)): p.read_bytes()
+        for p in _downloads(published).rglob("*")
+        if p.is_file()
+    }
+    run_generate(published)
+    second = {
+        p.relative_to(_downloads(published)): p.read_bytes()
+        for p in _downloads(published).rglob("*")
+        if p.is_file()
+    }
+    assert first == second
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_indicator_columns_are_the_data_model_names():
+    assert [c.name for c in INDICATORS] == [
+        "project_id",
+        "scope",
+        "seq",
+        "level1",
+        "level2",
+        "name",
+        "description",
+        "value",
+        "op",
+        "number",
+        "unit",
+        "basis",
+    ]
+    names = [c.name for c in PROJECTS]
+    for col in (
+        "funds_total_period_yuan",
+        "funds_total_annual_yuan",
+        "funds_central_yuan",
+        "funds_provincial_yuan",
+        "funds_local_yuan",
+        "funds_self_raised_yuan",
+        "funds_other_yuan",
+        "source_file",
+        "source_line_start",
+        "source_line_end",
+        "page_url",
+        "quality_flags",
+    ):
+        assert col in names
