@@ -66,6 +66,7 @@ def build_site(paths: Paths, strict: bool = True, site_dir: Path | None = None) 
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(collect)
     os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # the search plugin's segmenter chats on stderr
     try:
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
         config["docs_dir"] = str(paths.root / "content")
