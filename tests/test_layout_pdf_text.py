@@ -121,6 +121,139 @@ def test_perennial_99_years_and_label_shared_line():
     assert ("产出指标", "数量指标", "专职网格员数量", "294人") in _rows(rec, "annual")
 
 
+def _one_row(rec, scope: str, name: str) -> tuple[str, str, str, str]:
+    return next(r for r in _rows(rec, scope) if r[2] == name)
+
+
+def test_unit_on_own_line():
+    # 33404: "成本指标 资金成本 ≤1843 万元 成本指标 资金成本\n≤18430000\n\n万元"
+    rec = _one("unit-on-own-line.txt")
+    assert _rows(rec, "period")[12] == ("产出指标", "成本指标", "资金成本", "≤1843万元")
+    assert _rows(rec, "annual")[12] == ("产出指标", "成本指标", "资金成本", "≤18430000万元")
+    assert len(_rows(rec, "period")) == len(_rows(rec, "annual")) == 21
+    assert "indicator_value_missing" not in rec.quality_flags
+
+
+def test_sides_differ_units():
+    # 48441: both sides print the same rows in a different order, units after a space
+    rec = _one("sides-differ-units.txt")
+    quantity = [(r[2], r[3]) for r in _rows(rec, "period") if r[1] == "数量指标"]
+    assert quantity == [("砖坟", "2座"), ("修路占地", "0.63亩"), ("土坟", "2座"),
+                        ("综改占地及万亩花海流转土地", "2307.72亩")]
+    quantity = [(r[2], r[3]) for r in _rows(rec, "annual") if r[1] == "数量指标"]
+    assert quantity == [("土坟", "2座"), ("砖坟", "2座"), ("综改占地及万亩花海流转土地", "2307.72亩"),
+                        ("修路占地", "0.63亩")]
+    quality = [(r[2], r[3]) for r in _rows(rec, "period") if r[1] == "质量指标"]
+    assert quality == [("砖坟迁坟补偿标准", "10000元/座"), ("修路占地补偿标准", "11000元/亩"),
+                       ("土坟迁坟补偿标准", "8000元/座"),
+                       ("综改占地及万亩花海占地流转土地补偿标准", "650元/亩")]
+    quality = [(r[2], r[3]) for r in _rows(rec, "annual") if r[1] == "质量指标"]
+    assert quality == [("综改占地及万亩花海占地流转土地补偿标准", "650元/亩"),
+                       ("砖坟迁坟补偿标准", "10000元/座"), ("土坟迁坟补偿标准", "8000元/座"),
+                       ("修路占地补偿标准", "11000元/亩")]
+    assert not rec.quality_flags
+
+
+def test_value_wraps_and_name_runs_into_number():
+    # 20427: "按工作开展情况发放\n按月发放每人\n\n每月"; "春节、八一慰问（1950人）300 元每人每次"
+    rec = _one("value-wraps-name-runs-into-number.txt")
+    for scope in ("period", "annual"):
+        assert _one_row(rec, scope, "按工作开展情况发放")[3] == "按月发放每人每月"
+        assert _one_row(rec, scope, "春节、八一慰问（1950人）")[3] == "300元每人每次"
+        assert _one_row(rec, scope, "立功受奖年度慰问（15人）")[3] == "≥2000每人每次"
+    assert "indicator_value_missing" not in rec.quality_flags
+
+
+def test_level2_label_twice_period_empty():
+    # 38588: "社会效益指标 社会效益指标 工程完成度 完成": the period cell is empty
+    rec = _one("level2-label-twice-period-empty.txt")
+    assert not [r for r in _rows(rec, "period") if r[1] == "社会效益指标"]
+    assert [r for r in _rows(rec, "annual") if r[1] == "社会效益指标"] == [
+        ("效益指标", "社会效益指标", "工程完成度", "完成")]
+    assert "indicator_value_missing" not in rec.quality_flags
+
+
+def test_name_equals_level2_label():
+    # 45869: "时效指标 时效指标 按月发放 时效指标 时效指标 按月发放": the name is "时效指标"
+    rec = _one("name-equals-level2-label.txt")
+    for scope in ("period", "annual"):
+        assert ("产出指标", "时效指标", "时效指标", "按月发放") in _rows(rec, scope)
+        assert len(_rows(rec, scope)) == 7
+    assert rec.goal_period.endswith("五险一金546863.31元）")
+    assert rec.goal_annual.startswith("古韩镇辖区范围内共有6个社区。")
+
+
+def test_value_without_name():
+    # 10124: the annual satisfaction row prints only "≥85%"
+    rec = _one("value-without-name.txt")
+    assert _rows(rec, "period")[-1] == ("满意度指标", "服务对象满意度指标", "监测对象满意度", "≥85%")
+    assert _rows(rec, "annual")[-1] == ("满意度指标", "服务对象满意度指标", "", "≥85%")
+    assert "indicator_name_missing" in rec.quality_flags
+    assert "indicator_value_missing" not in rec.quality_flags
+
+
+def test_wrapped_name_text_value():
+    # 3068: wrapped names and text values in a narrow value column
+    rec = _one("wrapped-name-text-value.txt")
+    for scope in ("period", "annual"):
+        rows = [(r[2], r[3]) for r in _rows(rec, scope)]
+        assert ("部门（单位）指标体系建立数量", "162个") in rows
+        assert ("报告指出问题整改时间", "评价结果反馈后1个月内") in rows
+        assert ("评价报告评审时间", "10月15日前") in rows
+        assert ("评价结果反馈时间", "评价报告正版提交5日内") in rows
+        assert ("评价结果应用促进财政资金节约", "促进") in rows
+        assert ("预算部门及单位绩效管理意识提高", "提高") in rows
+
+
+def test_justified_name_line():
+    # 10347: "老 干 部 感 受 …\n怀 ， 增强 老 干部 的 幸 福指\n…\n增强"
+    rec = _one("justified-name-line.txt")
+    name = "老干部感受党和政府的关怀，增强老干部的幸福指数，激发老干部为襄垣发展发挥余热。"
+    for scope in ("period", "annual"):
+        assert ("效益指标", "社会效益指标", name, "增强") in _rows(rec, scope)
+
+
+def test_sides_differ_wrapped():
+    # 21642: wrapped names, values "3000 元/人/\n一次性", rows in another order on each side
+    rec = _one("sides-differ-wrapped.txt")
+    cost = [(r[2], r[3]) for r in _rows(rec, "period") if r[1] == "成本指标"]
+    assert cost == [
+        ("非农无业领证独生子女父母奖励标准", "50元/月/人"),
+        ("符合政策规定生育且子女不满3周岁的夫妻奖励标准", "200元/人/月"),
+        ("符合政策规定生育二孩的家庭奖励标准", "3000元/人/一次性"),
+        ("领证独生子女父母退休一次性奖励标准", "18000元/人/一次性"),
+        ("符合政策规定生育三孩家庭的奖励标准", "5000元/人/一次性"),
+    ]
+    cost = [(r[2], r[3]) for r in _rows(rec, "annual") if r[1] == "成本指标"]
+    assert cost == [
+        ("符合政策规定生育且子女不满3周岁的夫妻奖励标准", "200元/人/月"),
+        ("符合政策规定生育二孩的家庭奖励标准", "3000元/人/一次性"),
+        ("符合政策规定生育三孩家庭的奖励标准", "5000元/人/一次性"),
+        ("非农无业领证独生子女父母奖励标准", "50元/月/人"),
+        ("领证独生子女父母退休一次性奖励标准", "18000元/人/一次性"),
+    ]
+    quantity = [r[2] for r in _rows(rec, "annual") if r[1] == "数量指标"]
+    assert quantity[:2] == ["符合政策规定生育且子女不满3周岁的奖励对象", "符合政策规定生育三孩的奖励对象"]
+    assert len(_rows(rec, "period")) == len(_rows(rec, "annual")) == 15
+
+
+def test_annual_value_differs():
+    # 51781: the period value is "确保", the annual one "确保确保"
+    rec = _one("annual-value-differs.txt")
+    name = "确保消防车正常取水，警情处置及时性。"
+    assert _one_row(rec, "period", name)[3] == "确保"
+    assert _one_row(rec, "annual", name)[3] == "确保确保"
+    assert len(_rows(rec, "period")) == len(_rows(rec, "annual")) == 7
+
+
+def test_goals_adjacent_columns():
+    # 5352: a one-line period goal ending in "。" is followed by the annual goal's lines
+    rec = _one("goals-adjacent-columns.txt")
+    assert rec.goal_period == "通过本项目的实施，保障员额辅警人员薪酬福利及公用经费。"
+    assert rec.goal_annual.startswith("本年度完成员额辅警155人工资及保险发放，项目投入使用后，")
+    assert rec.goal_annual.endswith("满意度达到100%")
+
+
 @pytest.fixture(scope="module")
 def whole():
     return pdf_text.extract(_lines(RAW / FILE), FILE)
@@ -136,7 +269,10 @@ def test_whole_document(whole):
         assert rec.funds.annual.total is not None, t.line_start
         assert rec.indicators, t.line_start
         for ind in rec.indicators:
-            assert ind.level2 and ind.name, (t.line_start, ind)
+            assert ind.level2, (t.line_start, ind)
+            # a name cell left empty in the source (10124, 29843) is flagged, never filled
+            named = ind.name or ("indicator_name_missing" in rec.quality_flags and ind.value)
+            assert named, (t.line_start, ind)
             assert ind.value or "indicator_value_missing" in rec.quality_flags, (t.line_start, ind)
 
 

@@ -63,13 +63,20 @@ _NOISE = re.compile(r"^(?:[绩效指标]|-\s*\d+\s*-)$")
 _OPS = "><≥≤=＞＜≧≦"
 _OP_START = re.compile(rf"^(?:[{_OPS}]|不低于\d|不少于\d|不高于\d|不超过\d|大于\d|小于\d)")
 _NUMERIC = re.compile(rf"^[{_OPS}]?\s*\d[\d,.]*[^\d]{{0,8}}$")
-_DATE = re.compile(r"^\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?[^\d]{0,4}$")
+_DATE = re.compile(r"^(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?[^\d]{0,4}$")
+# a unit the extraction put on a line of its own, after the number it belongs to
+_UNIT_ONLY = re.compile(
+    r"^(?:[万亿千百]?(?:元|人|亩|个|户|座|次|公里|千米|米|平方米|立方米|立方|吨|台|套|项|所|家|件|条|处|辆|册|"
+    r"份|篇|场|批|株|头|只|间|栋|天|年|月|日|小时|人次|户次|公斤|斤)|%|％)(?:/[^\s/]{1,3})*$"
+)
 # a name cell ending in one of these words is complete (used to tell a name that
 # wraps from a name followed by a text value on the next line)
 _NAME_END = re.compile(
     r"(率|数|量|度|性|时间|时限|成本|费用|标准|面积|人数|次数|个数|情况|效果|水平|能力|期限|周期|"
-    r"资金|金额|经费|里程|规模|长度|覆盖|影响|效益|保障|（%）|\(%\))$"
+    r"资金|金额|经费|里程|规模|长度|覆盖|影响|影响力|效益|保障|机制|时效|范围|（%）|\(%\))$"
 )
+# a name line ending in one of these is cut mid-phrase: the name goes on
+_NAME_GOES_ON = "、，,（(“《和及与的对在之有"
 _CJK_WORD = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。；;.！!"
 
@@ -308,6 +315,9 @@ def _sentence_split(texts: list[str]) -> int:
     candidates = [k for k in range(1, len(texts))
                   if texts[k - 1].rstrip()[-1:] in _SENTENCE_END and _width(texts[k - 1]) < widest - 2]
     if not candidates:
+        # a full-width line may end the period goal too ("…通行环境。\n本年度完成…")
+        candidates = [k for k in range(1, len(texts)) if texts[k - 1].rstrip()[-1:] in _SENTENCE_END]
+    if not candidates:
         candidates = list(range(1, len(texts)))
 
     def off_middle(k: int) -> float:
@@ -334,12 +344,12 @@ def _indicator_tokens(lines: list[str], start: int, end: int) -> list[_Word | _L
     k = 0
     while k < len(rows):
         line_no, text = rows[k]
-        nxt = rows[k + 1][1] if k + 1 < len(rows) else ""
-        if text in _LEVEL1_HEADS and (nxt == "指标" or nxt.startswith("指标 ")):
+        following = rows[k + 1][1] if k + 1 < len(rows) else ""
+        if text in _LEVEL1_HEADS and (following == "指标" or following.startswith("指标 ")):
             level1 = canonical_level1(text + "指标") or ""
             words.append("L1:" + level1)
             # "效益\n指标 经济效益指标 经济效益指标": the row shares the label's line
-            rest = nxt[len("指标"):].strip()
+            rest = following[len("指标"):].strip()
             if rest:
                 rows[k + 1] = (rows[k + 1][0], rest)
                 k += 1
@@ -362,10 +372,15 @@ def _indicator_tokens(lines: list[str], start: int, end: int) -> list[_Word | _L
             level1 = w[3:]
             k += 1
             continue
-        nxt = words[k + 1] if k + 1 < len(words) else None
-        # "服务对象满意度指标 ≥95%" right after its own label is an indicator name
+        nxt: _Word | str | None = words[k + 1] if k + 1 < len(words) else None
+        # "服务对象\n满意度指标\n服务对象满意度指标 ≥95%": a label repeated right after itself
+        # and followed by a value is an indicator name. On one line, "社会效益指标 社会效益指标
+        # 工程完成度 完成" is the two sides' labels (the period side empty); it is a name only
+        # where the line prints the label again for the annual side ("时效指标 时效指标 按月发放
+        # 时效指标 时效指标 按月发放").
         as_name = bool(out) and isinstance(out[-1], _Label) and out[-1].level2 == w.text \
-            and isinstance(nxt, _Word) and not nxt.first
+            and isinstance(nxt, _Word) and not nxt.first \
+            and (out[-1].line != w.line or _count_on_line(words, w) >= 3)
         if w.text in _LEVEL2_LABELS and not as_name:
             out.append(_Label(w.text, level1, w.line))
             k += 1
@@ -377,6 +392,10 @@ def _indicator_tokens(lines: list[str], start: int, end: int) -> list[_Word | _L
             out.append(w)
             k += 1
     return out
+
+
+def _count_on_line(words: list[_Word | str], w: _Word) -> int:
+    return sum(1 for x in words if isinstance(x, _Word) and x.line == w.line and x.text == w.text)
 
 
 def _is_noise(rows: list[tuple[int, str]], k: int) -> bool:
@@ -394,44 +413,54 @@ def _is_noise(rows: list[tuple[int, str]], k: int) -> bool:
 # ---------------------------------------------------------------- indicators: rows
 
 
-def _pieces(words: list[_Word]) -> list[_Word]:
-    """Join words split by spaces the extraction put inside a cell ("≥193 人", "e 镇")."""
-    out: list[_Word] = []
-    for w in words:
-        if out and not w.first:
-            prev = out[-1].text
-            left, right = prev[-1], w.text[0]
-            glue = (
-                prev in _OPS
-                or (left in ".,，" and right.isdigit())
-                or (left.isdigit() and not right.isdigit() and right not in _OPS + "（(")
-                or bool(re.match(r"[A-Za-z]", left) or re.match(r"[A-Za-z]", right))
-                or right in "。，、）)”％%：:；"
-                or left in "（(“"
-            )
-            if glue:
-                out[-1] = _Word(prev + " " + w.text, out[-1].line, out[-1].first)
-                continue
-        out.append(_Word(w.text, w.line, w.first))
-    return _unjustify(out)
+def _glues(prev: str, w: _Word) -> bool:
+    """Whether word w continues the cell text `prev` on its line ("≥193 人", "e 镇")."""
+    left, right = prev[-1], w.text[0]
+    return (
+        prev in _OPS
+        or (left in ".,，" and right.isdigit())
+        or (left.isdigit() and not right.isdigit() and right not in _OPS + "（(")
+        or bool(re.match(r"[A-Za-z]", left) or re.match(r"[A-Za-z]", right))
+        or right in "。，、）)”％%：:；"
+        or left in "（(“"
+    )
 
 
-def _unjustify(pieces: list[_Word]) -> list[_Word]:
-    """A justified line "老 干 部 感 受" is one cell: join a line of mostly one-character words."""
-    out: list[_Word] = []
-    by_line: dict[int, list[_Word]] = {}
-    for p in pieces:
-        by_line.setdefault(p.line, []).append(p)
-    done: set[int] = set()
-    for p in pieces:
-        group = by_line[p.line]
-        if len(group) >= 4 and sum(1 for g in group if len(g.text) == 1) >= len(group) / 2:
-            if p.line not in done:
-                done.add(p.line)
-                out.append(_Word(" ".join(g.text for g in group), p.line, group[0].first))
+def _group_text(group: list[_Word]) -> str:
+    return " ".join(w.text for w in group)
+
+
+def _piece_groups(words: list[_Word], head: int = 0) -> list[list[_Word]]:
+    """The words of each piece: words split by spaces the extraction put inside a cell are
+    joined, and so is a justified line "老 干 部 感 受" of mostly one-character words. The
+    first `head` words are one piece (a name already known)."""
+    groups: list[list[_Word]] = [list(words[:head])] if head else []
+    for w in words[head:]:
+        if groups and not w.first and len(groups) > (1 if head else 0) and _glues(_group_text(groups[-1]), w):
+            groups[-1].append(w)
             continue
-        out.append(p)
+        groups.append([w])
+    by_line: dict[int, list[list[_Word]]] = {}
+    for n, g in enumerate(groups):
+        if not (head and n == 0):
+            by_line.setdefault(g[0].line, []).append(g)
+    out: list[list[_Word]] = []
+    done: set[int] = set()
+    for n, g in enumerate(groups):
+        line = by_line.get(g[0].line, [])
+        if not (head and n == 0) and len(line) >= 4 \
+                and sum(1 for x in line if len(_group_text(x)) == 1) >= len(line) / 2:
+            if g[0].line not in done:
+                done.add(g[0].line)
+                out.append([w for x in line for w in x])
+            continue
+        out.append(g)
     return out
+
+
+def _pieces(words: list[_Word]) -> list[_Word]:
+    """The cells' pieces of a side-row (see _piece_groups)."""
+    return [_Word(_group_text(g), g[0].line, g[0].first) for g in _piece_groups(words)]
 
 
 def _is_value(text: str) -> bool:
@@ -440,28 +469,61 @@ def _is_value(text: str) -> bool:
 
 
 def _strong_boundary(left: _Word, right: _Word) -> bool:
-    """A space between two Chinese words on one line separates two cells."""
+    """A space between two Chinese words on one line separates two cells
+    ("工程完成度 完成", "机构运转成本。 节约")."""
     if right.first:
         return False
     a, b = left.text[-1], right.text[0]
-    return bool(_CJK_WORD.match(a) and _CJK_WORD.match(b))
+    return bool((_CJK_WORD.match(a) or a in "。；") and _CJK_WORD.match(b))
 
 
-def _split_name_value(words: list[_Word]) -> tuple[str, str]:
-    """Split one side of one row into (三级指标, 指标值)."""
+def _lines_of(pieces: list[_Word]) -> list[list[_Word]]:
+    lines: list[list[_Word]] = []
+    for p in pieces:
+        if p.first or not lines:
+            lines.append([p])
+        else:
+            lines[-1].append(p)
+    return lines
+
+
+def _split_name_value(words: list[_Word], name_width: int = 0) -> tuple[str, str]:
+    """Split one side of one row into (三级指标, 指标值). `name_width` is the widest line the
+    table's name column printed (see _name_width)."""
     pieces = _pieces(words)
     if len(pieces) == 1:
-        return _words_text(pieces), ""
+        return _split_one_piece(pieces[0].text)
     if len(pieces) == 2:
         return _words_text(pieces[:1]), _words_text(pieces[1:])
+    # the value repeats the name: "耕地地力保护\n质量合格\n耕地地力保护质量合格"
+    flat = [_flat(p.text) for p in pieces]
+    for k in range(1, len(pieces)):
+        if "".join(flat[:k]) == "".join(flat[k:]):
+            return _words_text(pieces[:k]), _words_text(pieces[k:])
     # a value with a comparison sign starts where the sign is
     for k in range(1, len(pieces)):
         if _OP_START.match(pieces[k].text):
             return _words_text(pieces[:k]), _words_text(pieces[k:])
-    # two Chinese words on one line: the second begins the value
+    # a line that is one number begins the value: "城乡居民…基础\n养老金足额 发放率\n100%",
+    # "符合政策规定生育二孩的家\n庭奖励标准\n3000 元/人/\n一次性"
+    lines = _lines_of(pieces)
+    for m in range(1, len(lines)):
+        first = _flat(lines[m][0].text)
+        # (not a number inside a wrapped value: "…每增加\n3年，每月标准\n提高 50元")
+        # nor after a name that ended lines before: "评价报告整改时间\n专家评审结束\n7 日内"
+        clause = m >= 2 and (re.search("[，,、；;]", first)
+                             or (m == 2 and bool(_NAME_END.search(_words_text(lines[0])))))
+        if len(lines[m]) == 1 and (_NUMERIC.match(first) or _DATE.match(first)) and not clause:
+            name = [p for ln in lines[:m] for p in ln]
+            return _words_text(name), _words_text(pieces[len(name):])
+    # two Chinese words on one line: the second begins the value, unless the line has
+    # several such spaces (a justified name line "怀 ， 增强 老 干部 的 幸 福指")
     for k in range(1, len(pieces)):
         if _strong_boundary(pieces[k - 1], pieces[k]):
-            return _words_text(pieces[:k]), _words_text(pieces[k:])
+            same_line = [j for j in range(1, len(pieces)) if pieces[j].line == pieces[k].line
+                         and _strong_boundary(pieces[j - 1], pieces[j])]
+            if len(same_line) == 1:
+                return _words_text(pieces[:k]), _words_text(pieces[k:])
     # a number with its unit at the end, after a name of at most two lines
     for k in range(1, len(pieces)):
         rest = _words_text(pieces[k:])
@@ -469,32 +531,68 @@ def _split_name_value(words: list[_Word]) -> tuple[str, str]:
             if len({p.line for p in pieces[:k]}) <= 2:
                 return _words_text(pieces[:k]), rest
             break
-    return _split_by_lines(pieces)
+    return _split_by_lines(pieces, name_width)
 
 
-def _split_by_lines(pieces: list[_Word]) -> tuple[str, str]:
+def _split_one_piece(text: str) -> tuple[str, str]:
+    """A side-row printed as one piece: a bare value ("≥85%", the name cell left empty), or
+    a name run into its number ("春节、八一慰问（1950人）300 元每人每次")."""
+    if _is_value(text):
+        return "", _words_text([_Word(text, 0, True)])
+    m = re.match(r"^(?P<name>.*[\u3400-\u9fff）)])(?P<value>\d[\d.,]*\s\S{1,8})$", text)
+    if m and _CJK_WORD.search(m.group("name")):
+        return squash_spaces(m.group("name")), squash_spaces(m.group("value"))
+    return squash_spaces(text), ""
+
+
+def _name_width(rows: list[list[_Word]]) -> int:
+    """The widest name line of a table: first lines of wrapped rows and the names of
+    one-line rows. Column widths differ from table to table."""
+    width = 0
+    for words in rows:
+        lines = _lines_of(_pieces(words))
+        first = lines[0]
+        if len(lines) > 1 and not any(_strong_boundary(first[j - 1], first[j]) for j in range(1, len(first))):
+            width = max(width, _width(_words_text(first)))
+        elif len(lines) == 1 and len(first) == 2:
+            width = max(width, _width(first[0].text))
+    return width
+
+
+def _split_by_lines(pieces: list[_Word], name_width: int = 0) -> tuple[str, str]:
     """Name lines fill the name column before they wrap; a short line ends the name."""
-    lines: list[list[_Word]] = []
-    for p in pieces:
-        if p.first or not lines:
-            lines.append([p])
-        else:
-            lines[-1].append(p)
+    lines = _lines_of(pieces)
     if len(lines) == 1:
         return _words_text(pieces[:-1]), _words_text(pieces[-1:])
     k = 1
-    while k < len(lines) - 1:
-        text = _words_text(lines[k - 1])
-        nxt = _words_text(lines[k])
-        width = _width(text)
-        ends_name = bool(_NAME_END.search(text))
-        if width >= 20 or (width > 13 and not ends_name) or (not ends_name and _NAME_END.search(nxt)):
-            k += 1
-            continue
-        break
+    while k < len(lines) - 1 and _name_goes_on(_words_text(lines[k - 1]), _words_text(lines[k]), name_width):
+        k += 1
+    # where the name's last line does not end a name, a short last line that echoes the
+    # name is the value: "评价结果应用促进\n财政资金节约\n促进", "…质量\n合格\n合格"
+    last = _flat(_words_text(lines[-1]))
+    before = [p for line in lines[:-1] for p in line]
+    ended = _words_text(lines[k - 1])
+    echo = last in _flat(_words_text(lines[0])) or last in _flat(_words_text(lines[-2]))
+    if len(last) <= 6 and k < len(lines) - 1 and echo and (
+            last == _flat(_words_text(lines[-2]))
+            or not (_NAME_END.search(ended) or ended[-1] in _SENTENCE_END)):
+        return _words_text(before), _words_text(lines[-1])
     name = [p for line in lines[:k] for p in line]
     value = [p for line in lines[k:] for p in line]
     return _words_text(name), _words_text(value)
+
+
+def _name_goes_on(text: str, nxt: str, name_width: int) -> bool:
+    """Whether the name cell continues from line `text` onto the (not last) line `nxt`."""
+    if text[-1] in _NAME_GOES_ON:
+        return True
+    if text[-1] in _SENTENCE_END:
+        return False
+    if _NAME_END.search(nxt):
+        # "城乡居民对基本药物制度\n实施满意度": the next line ends a name
+        return True
+    full = bool(name_width) and _width(text) >= name_width - 3
+    return full and not _NAME_END.search(text)
 
 
 def _square(words: list[_Word]) -> int:
@@ -524,31 +622,46 @@ def _copy_length(words: list[_Word], target: str) -> int:
     return 0
 
 
-def _rows_by_line(words: list[_Word]) -> list[list[_Word]]:
+def _rows_by_line(words: list[_Word], head: int = 0) -> list[list[_Word]]:
     """Side-rows read without the repeated-side cue: a value ends a row at its line end,
-    a line ending in a value closes the row."""
-    rows: list[list[_Word]] = []
-    current: list[_Word] = []
-    for w in words:
-        if w.first and current and _row_complete(current):
+    a line ending in a value closes the row. The first `head` words are the first row's
+    name, known from the other side."""
+    groups = _piece_groups(words, head)
+    pieces = [_Word(_group_text(g), g[0].line, g[0].first) for g in groups]
+    rows: list[list[int]] = []
+    current: list[int] = []
+    for i, p in enumerate(pieces):
+        cur = [pieces[j] for j in current]
+        if p.first and not current and rows and _UNIT_ONLY.match(_flat(p.text)) \
+                and pieces[rows[-1][-1]].text[-1].isdigit():
+            # "≤18430000\n万元": the unit on a line of its own belongs to the value before it
+            rows[-1].append(i)
+            continue
+        if current and p.first and _row_complete(cur) \
+                and not (_is_value(p.text) and not any(_is_value(c.text) for c in cur)):
             rows.append(current)
             current = []
-        if current and not w.first and _strong_boundary(current[-1], w) and _row_complete(current):
+        elif current and not p.first and _strong_boundary(cur[-1], p) and _row_complete(cur):
             rows.append(current)
             current = []
-        current.append(w)
-        # "name value name value" on one line: close the row after a value word
-        if _is_value(w.text) and len(current) >= 2 and not _is_value(current[-2].text):
+        current.append(i)
+        cur = [pieces[j] for j in current]
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        # "name value name value" on one line: close the row after a value, unless the value
+        # goes on ("3000 元/人/\n一次性") or the next piece on the line is the value
+        if _is_value(p.text) and any(not _is_value(c.text) for c in cur[:-1]) and not p.text.endswith("/") \
+                and not (nxt is not None and not nxt.first and _is_value(nxt.text)):
             rows.append(current)
             current = []
     if current:
         rows.append(current)
-    return rows
+    return [[w for j in row for w in groups[j]] for row in rows]
 
 
-def _row_complete(words: list[_Word]) -> bool:
-    pieces = _pieces(words)
-    return len(pieces) >= 2 and (_is_value(pieces[-1].text) or len(pieces[-1].text) <= 6)
+def _row_complete(pieces: list[_Word]) -> bool:
+    if len(pieces) < 2 or pieces[-1].text.endswith("/"):
+        return False
+    return _is_value(pieces[-1].text) or len(pieces[-1].text) <= 6
 
 
 @dataclass
@@ -575,8 +688,16 @@ def _decode_group(label: _Label, period: list[_Word], rest: list[_Word]) -> tupl
         symmetric = False
         if period:
             p_rows.append(_SideRow(label, period))
-        # the annual side's first row differs: read it row by row
-        first_rows = _rows_by_line(rest)
+        # the annual side's first row differs: read it row by row; where it starts with the
+        # period row's name, that name is its name ("…处置及时性。 确保" / "…处置及时性。 确保确保")
+        head = 0
+        if period:
+            name, _ = _split_name_value(period)
+            head = _copy_length(rest, _flat(name)) if name else 0
+        first_rows = _rows_by_line(rest, head)
+        if period and rest and len({w.line for w in rest}) <= len({w.line for w in period}):
+            # no more lines than the period row: the annual row is all there is
+            first_rows = [rest]
         if first_rows:
             a_rows.append(_SideRow(label, first_rows[0]))
             rest = rest[len(first_rows[0]):]
@@ -615,25 +736,28 @@ def _indicators(record: Record, tokens: list[_Word | _Label]) -> bool:
         else:
             # the label is printed on one side only: read the rows one by one
             rows = _rows_by_line(words)
-            p, a, sym = rows[0::2], rows[1::2], False
-            p = [_SideRow(label, r) for r in p]
-            a = [_SideRow(label, r) for r in a]
+            p = [_SideRow(label, r) for r in rows[0::2]]
+            a = [_SideRow(label, r) for r in rows[1::2]]
+            sym = False
             record.flag("indicator_level_inferred", f"line {label.line}: {label.level2} printed once")
             k += 1
         period += p
         annual += a
         symmetric = symmetric and sym
-    for scope, rows in (("period", period), ("annual", annual)):
-        for row in rows:
-            record.indicators.append(_indicator(record, scope, row))
+    width = _name_width([row.words for row in period + annual])
+    for scope, side in (("period", period), ("annual", annual)):
+        for row in side:
+            record.indicators.append(_indicator(record, scope, row, width))
     return symmetric
 
 
-def _indicator(record: Record, scope: str, row: _SideRow) -> Indicator:
-    name, value = _split_name_value(row.words)
+def _indicator(record: Record, scope: str, row: _SideRow, name_width: int = 0) -> Indicator:
+    name, value = _split_name_value(row.words, name_width)
     level2 = canonical_level2(row.label.level2) or clean_label(row.label.level2)
     if not value:
         record.flag("indicator_value_missing", f"line {row.words[0].line}: {name}")
+    if not name:
+        record.flag("indicator_name_missing", f"line {row.words[0].line}: value {value} has no name")
     op, number, unit = parse_value(value)
     return Indicator(scope=scope, level1=level1_for(level2, row.label.level1), level2=level2,
                      name=name, value=value, op=op, number=number, unit=unit)
