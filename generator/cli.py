@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -123,6 +123,108 @@ def build(ctx: click.Context, no_strict: bool) -> None:
         f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
         f"in {time.perf_counter() - start:.1f} s"
     )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--region", help="Only this region, e.g. 襄垣县.")
+@click.option("--department", help="Only this department: its key (xiangyuan-003) or its name.")
+@click.option(
+    "--source",
+    type=click.Choice(
+        [
+            "central",
+            "provincial",
+            "local",
+            "self_raised",
+            "other",
+            "fiscal",
+            "general_budget",
+            "government_fund",
+            "transfer",
+        ]
+    ),
+    help="Only projects with annual funds from this source.",
+)
+@click.option("--min-amount", type=float, help="Annual funds at least this many yuan.")
+@click.option("--max-amount", type=float, help="Annual funds at most this many yuan.")
+@click.option(
+    "--kind", type=click.Choice(["project", "department", "page"]), help="Only this kind of result."
+)
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    region: str | None,
+    department: str | None,
+    source: str | None,
+    min_amount: float | None,
+    max_amount: float | None,
+    kind: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Search projects, departments and pages (the index `budget-site generate` builds)."""
+    from generator.search import engine, hits_as_rows
+
+    paths: Paths = ctx.obj["paths"]
+    if not (paths.search_index / "_MAIN_WRITELOCK").exists() and not any(paths.search_index.glob("*.toc")):
+        click.echo(
+            f"no search index at {paths.rel(paths.search_index)}: run `budget-site generate` first", err=True
+        )
+        ctx.exit(1)
+    start = time.perf_counter()
+    department = _department_key(paths, department)
+    hits = engine.search(
+        paths.search_index,
+        query,
+        limit=limit,
+        region=region,
+        department=department,
+        source=source,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        kind=kind,
+    )
+    rows = hits_as_rows(hits)
+    _print_hits(rows, fmt)
+    summary = f"{len(rows)} results for {query!r} in {time.perf_counter() - start:.2f} s"
+    click.echo(
+        summary if rows else f"没有找到 (no results) for {query!r}: try a shorter word or fewer filters",
+        err=fmt != "table",
+    )
+
+
+def _department_key(paths: Paths, department: str | None) -> str | None:
+    """Accept a department key or a department name."""
+    if not department or "-" in department:
+        return department
+    from generator.corpus import build_corpus, load_records
+    from generator.sources import load_sources
+
+    corpus = build_corpus(load_records(paths.records), load_sources(paths, Report()))
+    keys = [d.key for d in corpus.departments if department in d.name]
+    return keys[0] if keys else department
+
+
+def _print_hits(rows: list[dict[str, Any]], fmt: str) -> None:
+    import csv
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for n, r in enumerate(rows, 1):
+            amount = f"{float(r['amount_yuan']) / 1e4:,.2f}万元" if r["kind"] == "project" else ""
+            click.echo(f"{n:>2}. {r['title']}  [{r['region']} · {r['department']}] {amount}  {r['url']}")
 
 
 if __name__ == "__main__":

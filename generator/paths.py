@@ -31,6 +31,11 @@ class Paths:
         return self.root / "data" / "corrections"
 
     @property
+    def search_index(self) -> Path:
+        """The whoosh index: build output, rebuilt by `budget-site generate`."""
+        return self.root / ".cache" / "search-index"
+
+    @property
     def extract_report(self) -> Path:
         return self.root / "data" / "extract-report.md"
 

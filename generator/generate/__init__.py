@@ -18,9 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.generate import fmt
-from generator.generate.charts import bar_chart
-from generator.generate.corpus import (
+from generator.corpus import (
     FUND_SOURCES,
     Corpus,
     Department,
@@ -28,14 +26,19 @@ from generator.generate.corpus import (
     build_corpus,
     load_records,
 )
+from generator.generate import fmt
+from generator.generate.charts import bar_chart
 from generator.paths import DEFAULT_EPOCH, Paths
 from generator.problems import Report
 from generator.publish import run_publish
 from generator.publish.writers import build_date_from_epoch
 from generator.quality import QUALITY_FLAGS
+from generator.search import run_search_index
 from generator.sources import load_sources
 
-GENERATED_DIRS = ("projects", "departments", "regions", "assets/charts", "sources", "downloads", "api")
+GENERATED_DIRS = (
+    "projects", "departments", "regions", "assets/charts", "sources", "downloads", "api", "search",
+)
 GENERATED_FILES = ("index.md", "quality.md")
 SECTIONS = (
     ("overview", "项目概况"),
@@ -176,9 +179,14 @@ def _largest(
     return [(p, corpus.department_of[p["project_id"]]) for p in top]
 
 
-def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path) -> int:
+def _similar_view(ids: list[str], corpus: Corpus) -> list[tuple[dict[str, Any], Department]]:
+    by_id = {p["project_id"]: p for p in corpus.projects}
+    return [(by_id[i], corpus.department_of[i]) for i in ids if i in by_id]
+
+
+def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path,
+                     similar: dict[str, list[str]]) -> int:
     env = environment(templates)
-    _clean(content)
     w = _Writer(env, content)
     for p in corpus.projects:
         dept = corpus.department_of[p["project_id"]]
@@ -193,6 +201,7 @@ def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path) 
             sections=[(title, p[key]) for key, title in SECTIONS],
             indicator_tables=_indicator_tables(p),
             flags=_flags(p),
+            similar=_similar_view(similar.get(p["project_id"], []), corpus),
         )
     for d in corpus.departments:
         w.chart(
@@ -253,7 +262,9 @@ def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
     sources = load_sources(paths, report)
     corpus = build_corpus(load_records(paths.records), sources)
     content = content or paths.root / "content"
-    pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw)
+    _clean(content)
+    found = run_search_index(corpus, paths.search_index, content)
+    pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw, found.similar)
     build_date = build_date_from_epoch(os.environ.get("SOURCE_DATE_EPOCH"), DEFAULT_EPOCH)
     run_publish(corpus, content, build_date, _version())
     return GenerateOutcome(report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions))

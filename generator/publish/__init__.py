@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.generate.corpus import Corpus, Department
+from generator.corpus import Corpus, Department
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.publish.tables import department_rows, indicator_rows, project_rows

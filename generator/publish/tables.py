@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.generate.corpus import Department, annual_total
+from generator.corpus import Department, annual_total
 from generator.publish.schema import DEPARTMENTS, INDICATORS, PROJECTS
 
 _FUND_KEYS = (

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from generator.generate.corpus import Corpus
+from generator.corpus import Corpus
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.quality import QUALITY_FLAGS
 

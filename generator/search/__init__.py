@@ -1,0 +1,241 @@
+"""Stage: search. Records -> one whoosh index (engine.py) -> the command line, the
+"相似项目" of every project page, and a browser index split into small files.
+
+Browser index (content/search/, copied into site/search/):
+    meta.json        shard count, chunk size, facet labels (regions, departments, fund sources)
+    t/<n>.json       {gram: [doc, score, doc, score, …]} for the grams hashing to shard n
+                     (FNV-1a of the UTF-8 gram, mod the shard count); a gram's list is cut to
+                     its best TOP postings and then marked {"p": [...], "cut": df}
+    d/<n>.json       display fields of documents n*CHUNK … n*CHUNK+CHUNK-1
+A query fetches meta.json once, one shard per distinct gram, and the document chunks
+of the results it shows: its cost does not grow with the corpus, only with the query.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.corpus import FUND_SOURCES, Corpus, annual_total
+from generator.search import analysis, engine
+
+CHUNK = 64  # documents per display chunk
+TOP = 2000  # postings kept for a gram; rarer grams keep them all
+FUND_KEYS = [k for k, _ in FUND_SOURCES]
+PAGES = (  # hand-written and fixed pages that search should also find
+    ("about.md", "about/"),
+    ("methodology.md", "methodology/"),
+    ("glossary.md", "glossary/"),
+)
+FIXED_PAGES = (
+    ("quality", "数据质量", "每一类质量提示的含义、各地区各部门的数量和涉及的项目", "quality/"),
+    ("downloads", "数据下载", "CSV Excel JSON 数据包 下载 数据字典 datapackage", "downloads/"),
+)
+
+
+@dataclass
+class SearchOutcome:
+    documents: int
+    similar: dict[str, list[str]]
+    browser_files: int
+    browser_bytes: int
+
+
+def _project_doc(p: dict[str, Any], dept_key: str, dept_name: str) -> engine.Doc:
+    annual = p["funds"]["annual"]
+    inds = " ".join(dict.fromkeys(i["name"] for i in p["indicators"]))
+    texts = " ".join(p.get(k) or "" for k in ("overview", "goal_period", "goal_annual", "basis", "plan"))
+    return engine.Doc(
+        id=p["project_id"],
+        kind="project",
+        title=p["project_name"],
+        org=f"{p['department_name']} {p['unit_name']} {p['region']}",
+        body=f"{inds} {texts}",
+        topic=f"{p['project_name']} {inds}",
+        region=p["region"],
+        department=dept_key,
+        department_name=dept_name,
+        unit=p["unit_name"],
+        sources=tuple(k for k in FUND_KEYS if annual.get(k)),
+        attribute=p["attribute"],
+        year=p["year"] or 0,
+        amount=annual_total(p),
+        url=f"projects/{p['project_id']}/",
+    )
+
+
+def _page_text(path: Path) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"^# (.+)$", text, flags=re.M)
+    return (m.group(1).strip() if m else path.stem), re.sub(r"[#*`>\[\]()|:-]", " ", text)
+
+
+def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
+    docs = []
+    for p in corpus.projects:
+        dept = corpus.department_of[p["project_id"]]
+        docs.append(_project_doc(p, dept.key, dept.name))
+    for d in corpus.departments:
+        names = " ".join(p["project_name"] for p in d.projects[:50])
+        docs.append(
+            engine.Doc(
+                id=f"department:{d.key}",
+                kind="department",
+                title=d.name,
+                org=f"{d.name} {d.region.name}",
+                body=names,
+                topic=d.name,
+                region=d.region.name,
+                department=d.key,
+                department_name=d.name,
+                unit="",
+                sources=(),
+                attribute="",
+                year=0,
+                amount=d.annual_total,
+                url=f"departments/{d.key}/",
+            )
+        )
+    for name, url in PAGES:
+        if (content / name).is_file():
+            title, body = _page_text(content / name)
+            docs.append(
+                engine.Doc(
+                    id=f"page:{name}",
+                    kind="page",
+                    title=title,
+                    org="",
+                    body=body,
+                    topic=title,
+                    region="",
+                    department="",
+                    department_name="",
+                    unit="",
+                    sources=(),
+                    attribute="",
+                    year=0,
+                    amount=0.0,
+                    url=url,
+                )
+            )
+    for key, title, body, url in FIXED_PAGES:
+        docs.append(
+            engine.Doc(
+                id=f"page:{key}",
+                kind="page",
+                title=title,
+                org="",
+                body=body,
+                topic=title,
+                region="",
+                department="",
+                department_name="",
+                unit="",
+                sources=(),
+                attribute="",
+                year=0,
+                amount=0.0,
+                url=url,
+            )
+        )
+    return sorted(docs, key=lambda d: (d.kind != "project", d.id))
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes; search.js computes the same."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_count(vocabulary: int) -> int:
+    """A power of two giving shards of about 40 grams each."""
+    n = 16
+    while n * 40 < vocabulary:
+        n *= 2
+    return n
+
+
+def _write_json(path: Path, data: Any) -> int:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
+def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int, int]:
+    """Export the gram postings and display fields; returns (files, bytes)."""
+    docs, postings = engine.export_postings(index_dir)
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "t").mkdir(parents=True)
+    (out / "d").mkdir()
+    regions = [r.name for r in corpus.regions]
+    n_shards = shard_count(len(postings))
+    shards: dict[int, dict[str, Any]] = {}
+    for term in sorted(postings):
+        plist = postings[term]
+        flat = [x for d, s in plist[:TOP] for x in (d, max(1, round(s * 100)))]
+        shards.setdefault(fnv1a(term) % n_shards, {})[term] = (
+            flat if len(plist) <= TOP else {"p": flat, "cut": len(plist)}
+        )
+    files, size = 0, 0
+    for n, terms in sorted(shards.items()):
+        size += _write_json(out / "t" / f"{n}.json", terms)
+        files += 1
+    for start in range(0, len(docs), CHUNK):
+        rows = [
+            [
+                f["title"],
+                f["kind"][0],
+                f["url"],
+                regions.index(f["region"]) if f["region"] in regions else -1,
+                f.get("department_name", ""),
+                f.get("department", ""),
+                round(f.get("amount") or 0),
+                [FUND_KEYS.index(s) for s in (f.get("sources") or "").split(",") if s],
+            ]
+            for f in docs[start : start + CHUNK]
+        ]
+        size += _write_json(out / "d" / f"{start // CHUNK}.json", rows)
+        files += 1
+    meta = {
+        "shards": n_shards,
+        "chunk": CHUNK,
+        "docs": len(docs),
+        "regions": regions,
+        "departments": [[d.key, d.name, regions.index(d.region.name)] for d in corpus.departments],
+        "sources": [label for _, label in FUND_SOURCES],
+    }
+    size += _write_json(out / "meta.json", meta)
+    return files + 1, size
+
+
+def run_search_index(corpus: Corpus, index_dir: Path, content: Path) -> SearchOutcome:
+    docs = documents(corpus, content)
+    dictionary = analysis.harvest_dictionary(corpus.projects)
+    n = engine.build_index(docs, index_dir, dictionary)
+    similar = engine.similar(index_dir)
+    files, size = write_browser_index(index_dir, content / "search", corpus)
+    return SearchOutcome(n, similar, files, size)
+
+
+def hits_as_rows(hits: Iterable[engine.Hit]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": h.id,
+            "kind": h.kind,
+            "title": h.title,
+            "department": h.department_name,
+            "unit": h.unit,
+            "region": h.region,
+            "amount_yuan": h.amount,
+            "url": h.url,
+            "score": round(h.score, 3),
+        }
+        for h in hits
+    ]
