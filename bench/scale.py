@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def make_corpus(root: Path, factor: int) -> int:
     """Copy the real records `factor` times, each copy with its own id and name."""
+    from generator.generate import copy_handwritten
     from generator.records import dump_record, load_yaml
 
     out = root / "data" / "records"
@@ -30,13 +31,7 @@ def make_corpus(root: Path, factor: int) -> int:
     shutil.copyfile(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(
-        REPO / "content",
-        root / "content",
-        ignore=shutil.ignore_patterns(
-            "projects", "departments", "regions", "assets", "sources", "index.md", "quality.md"
-        ),
-    )
+    copy_handwritten(REPO / "content", root / "content")
     records = [dict(load_yaml(p)) for p in sorted((REPO / "data" / "records").glob("*.yaml"))]
     n = 0
     for k in range(factor):

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from generator.build import build_site
 from generator.corpus import load_records
-from generator.generate import run_generate
+from generator.generate import copy_handwritten, run_generate
 from generator.paths import Paths
 from tests.conftest import REPO
 from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
@@ -27,23 +27,7 @@ def site(tmp_path_factory):
     for name in ("data", "templates"):
         shutil.copytree(REPO / name, root / name)
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(
-        REPO / "content",
-        root / "content",
-        ignore=shutil.ignore_patterns(
-            "projects",
-            "departments",
-            "regions",
-            "assets",
-            "sources",
-            "downloads",
-            "api",
-            "search",
-            "index.md",
-            "quality.md",
-        ),
-    )
-    shutil.copyfile(REPO / "content" / "search.md", root / "content" / "search.md")
+    copy_handwritten(REPO / "content", root / "content")
     paths = Paths(root)
     run_generate(paths)
     build_site(paths)

@@ -137,6 +137,16 @@ class _Writer:
         path.write_text(bar_chart(items, title), encoding="utf-8")
 
 
+def copy_handwritten(src: Path, dst: Path) -> None:
+    """Copy content/ without what `generate` writes: the hand-written pages and assets."""
+    top = {d.split("/")[0] for d in GENERATED_DIRS} | set(GENERATED_FILES)
+
+    def skip(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if Path(folder) == src and n in top]
+
+    shutil.copytree(src, dst, ignore=skip)
+
+
 def _clean(content: Path) -> None:
     for d in GENERATED_DIRS:
         shutil.rmtree(content / d, ignore_errors=True)
