@@ -1,0 +1,134 @@
+"""Search at scale: synthetic corpora from the real records at 1× and 100× (≈51,000
+projects). Prints index build time per step, index bytes on disk, number of browser
+files, bytes a browser fetches for one query (the golden queries, after the page has
+loaded), and keypress-to-results time in headless Chromium. Prints; never asserts.
+
+    .venv/bin/python bench/search.py          # 1x
+    .venv/bin/python bench/search.py 1 100    # 100x takes about ten minutes
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+warnings.simplefilter("ignore")
+
+from bench.scale import make_corpus  # noqa: E402
+from generator.corpus import build_corpus, load_records  # noqa: E402
+from generator.paths import Paths  # noqa: E402
+from generator.problems import Report  # noqa: E402
+from generator.search import analysis, documents, engine, fnv1a, write_browser_index  # noqa: E402
+from generator.sources import load_sources  # noqa: E402
+
+QUERIES = [q["query"] for q in yaml.safe_load((REPO / "tests/fixtures/search/golden_queries.yaml").read_text())]
+
+
+def _size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def fetched_bytes(out: Path, query: str, shown: int = 20) -> int:
+    """What search.js downloads for one query without filters, the page already loaded."""
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    grams = list(dict.fromkeys(analysis.grams(query)))
+    files = {out / "meta.json"}
+    lists = []
+    for g in grams:
+        shard = out / "t" / f"{fnv1a(g) % meta['shards']}.json"
+        files.add(shard)
+        entry = json.loads(shard.read_text(encoding="utf-8")).get(g)
+        if entry is None:
+            return sum(f.stat().st_size for f in files)
+        lists.append(entry if isinstance(entry, list) else entry["p"])
+    if lists:
+        docs = set(lists[0][0::2])
+        for lst in lists[1:]:
+            docs &= set(lst[0::2])
+        for d in sorted(docs)[:shown]:
+            files.add(out / "d" / f"{d // meta['chunk']}.json")
+    return sum(f.stat().st_size for f in files)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def keypress_ms(out: Path, queries: list[str]) -> list[float]:
+    """Serve the browser index with the real search.js and time typing each query."""
+    from playwright.sync_api import sync_playwright
+
+    site = out.parent
+    (site / "javascripts").mkdir(exist_ok=True)
+    (site / "javascripts" / "search.js").write_text(
+        (REPO / "content/javascripts/search.js").read_text(encoding="utf-8"), encoding="utf-8")
+    app = (REPO / "content/search.md").read_text(encoding="utf-8").split("# 搜索", 1)[1]
+    (site / "index.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><body>{app}<script src="javascripts/search.js"></script>',
+        encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+        page.wait_for_selector("#bs-search-app[data-state=done]")
+        for q in queries:
+            start = time.perf_counter()
+            page.fill("#bs-q", q)
+            page.wait_for_function(f"document.querySelector('#bs-q').value === {json.dumps(q)} && "
+                                   "document.getElementById('bs-search-app').dataset.state === 'done'")
+            times.append((time.perf_counter() - start) * 1000)
+        browser.close()
+    server.shutdown()
+    return times
+
+
+def run(factor: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        n = make_corpus(root, factor)
+        paths = Paths(root)
+        corpus = build_corpus(load_records(paths.records), load_sources(paths, Report()))
+        docs = documents(corpus, root / "content")
+        t0 = time.perf_counter()
+        engine.build_index(docs, paths.search_index, analysis.harvest_dictionary(corpus.projects))
+        t1 = time.perf_counter()
+        engine.similar(paths.search_index)
+        t2 = time.perf_counter()
+        out = root / "site" / "search"
+        write_browser_index(paths.search_index, out, corpus)
+        t3 = time.perf_counter()
+        ix_files, ix_bytes = _size(paths.search_index)
+        files, size = _size(out)
+        fetched = [fetched_bytes(out, q) for q in QUERIES]
+        ms = keypress_ms(out, QUERIES[:25])
+        print(f"{factor}x: {n} projects, {len(docs)} documents")
+        print(f"  whoosh index {t1 - t0:.1f} s, similar projects {t2 - t1:.1f} s, browser export {t3 - t2:.1f} s")
+        print(f"  whoosh index on disk {ix_bytes / 1e6:.1f} MB in {ix_files} files")
+        print(f"  browser index {size / 1e6:.1f} MB in {files} files")
+        print(f"  bytes fetched per query ({len(QUERIES)} golden queries): median {statistics.median(fetched) / 1e3:.0f} KB,"
+              f" p90 {sorted(fetched)[int(len(fetched) * 0.9)] / 1e3:.0f} KB, max {max(fetched) / 1e3:.0f} KB")
+        print(f"  keypress to results in Chromium ({len(ms)} queries): median {statistics.median(ms):.0f} ms,"
+              f" p90 {sorted(ms)[int(len(ms) * 0.9)]:.0f} ms, max {max(ms):.0f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or ["1"]:
+        run(int(arg))
