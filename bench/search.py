@@ -127,10 +127,12 @@ def run(factor: int) -> None:
         print(f"  browser index {size / 1e6:.1f} MB in {files} files")
         kb = sorted(f / 1e3 for f in fetched)
         print(f"  bytes fetched per query ({len(QUERIES)} golden queries): "
-              f"median {statistics.median(kb):.0f} KB, p90 {kb[int(len(kb) * 0.9)]:.0f} KB, max {kb[-1]:.0f} KB")
+              f"median {statistics.median(kb):.0f} KB, p90 {kb[int(len(kb) * 0.9)]:.0f} KB, "
+              f"max {kb[-1]:.0f} KB")
         ms.sort()
         print(f"  keypress to results in Chromium ({len(ms)} queries): "
-              f"median {statistics.median(ms):.0f} ms, p90 {ms[int(len(ms) * 0.9)]:.0f} ms, max {ms[-1]:.0f} ms", flush=True)
+              f"median {statistics.median(ms):.0f} ms, p90 {ms[int(len(ms) * 0.9)]:.0f} ms, "
+              f"max {ms[-1]:.0f} ms", flush=True)
 
 
 if __name__ == "__main__":
