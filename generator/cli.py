@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from generator.corpus import FUND_SOURCES
 from generator.paths import Paths
 from generator.problems import Report
 
@@ -131,19 +132,7 @@ def build(ctx: click.Context, no_strict: bool) -> None:
 @click.option("--department", help="Only this department: its key (xiangyuan-003) or its name.")
 @click.option(
     "--source",
-    type=click.Choice(
-        [
-            "central",
-            "provincial",
-            "local",
-            "self_raised",
-            "other",
-            "fiscal",
-            "general_budget",
-            "government_fund",
-            "transfer",
-        ]
-    ),
+    type=click.Choice([key for key, _ in FUND_SOURCES]),
     help="Only projects with annual funds from this source.",
 )
 @click.option("--min-amount", type=float, help="Annual funds at least this many yuan.")

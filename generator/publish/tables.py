@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.corpus import Department, annual_total
+from generator.corpus import FUND_SOURCES, Department, annual_total
 from generator.publish.schema import DEPARTMENTS, INDICATORS, PROJECTS
 
-_FUND_KEYS = (
-    "central",
-    "provincial",
-    "local",
-    "self_raised",
-    "other",
-    "fiscal",
-    "general_budget",
-    "government_fund",
-    "transfer",
-)
+_FUND_KEYS = tuple(key for key, _ in FUND_SOURCES)
 
 
 def _whole(amount: float) -> int | float:

@@ -75,6 +75,12 @@ def _page_text(path: Path) -> tuple[str, str]:
     return (m.group(1).strip() if m else path.stem), re.sub(r"[#*`>\[\]()|:-]", " ", text)
 
 
+def _page_doc(key: str, title: str, body: str, url: str) -> engine.Doc:
+    return engine.Doc(id=f"page:{key}", kind="page", title=title, org="", body=body, topic=title, region="",
+                      department="", department_name="", unit="", sources=(), attribute="", year=0, amount=0.0,
+                      url=url)
+
+
 def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
     docs = []
     for p in corpus.projects:
@@ -104,45 +110,8 @@ def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
     for name, url in PAGES:
         if (content / name).is_file():
             title, body = _page_text(content / name)
-            docs.append(
-                engine.Doc(
-                    id=f"page:{name}",
-                    kind="page",
-                    title=title,
-                    org="",
-                    body=body,
-                    topic=title,
-                    region="",
-                    department="",
-                    department_name="",
-                    unit="",
-                    sources=(),
-                    attribute="",
-                    year=0,
-                    amount=0.0,
-                    url=url,
-                )
-            )
-    for key, title, body, url in FIXED_PAGES:
-        docs.append(
-            engine.Doc(
-                id=f"page:{key}",
-                kind="page",
-                title=title,
-                org="",
-                body=body,
-                topic=title,
-                region="",
-                department="",
-                department_name="",
-                unit="",
-                sources=(),
-                attribute="",
-                year=0,
-                amount=0.0,
-                url=url,
-            )
-        )
+            docs.append(_page_doc(name, title, body, url))
+    docs.extend(_page_doc(key, title, body, url) for key, title, body, url in FIXED_PAGES)
     return sorted(docs, key=lambda d: (d.kind != "project", d.id))
 
 
