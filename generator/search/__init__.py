@@ -76,9 +76,23 @@ def _page_text(path: Path) -> tuple[str, str]:
 
 
 def _page_doc(key: str, title: str, body: str, url: str) -> engine.Doc:
-    return engine.Doc(id=f"page:{key}", kind="page", title=title, org="", body=body, topic=title, region="",
-                      department="", department_name="", unit="", sources=(), attribute="", year=0, amount=0.0,
-                      url=url)
+    return engine.Doc(
+        id=f"page:{key}",
+        kind="page",
+        title=title,
+        org="",
+        body=body,
+        topic=title,
+        region="",
+        department="",
+        department_name="",
+        unit="",
+        sources=(),
+        attribute="",
+        year=0,
+        amount=0.0,
+        url=url,
+    )
 
 
 def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
