@@ -8,11 +8,11 @@ from html import escape
 
 from generator.generate.fmt import wan
 
-_W = 640  # viewBox width; the browser scales it to the column
+_W = 360  # viewBox width ≈ a phone column, so 13-unit text stays 13 px on a 375-px screen
 _BAR_H = 14
-_ROW_H = 44
+_ROW_H = 40
 _PAD = 8
-_LABEL_MAX = 26  # characters of a label shown before "…"
+_LABEL_MAX = 25  # characters of a label shown before "…" (25 × 13 px fits 344 px)
 
 
 def _label(text: str) -> str:
@@ -27,20 +27,20 @@ def bar_chart(items: list[tuple[str, float]], title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="16" font-weight="bold" fill="#222">'
+        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="15" font-weight="bold" fill="#222">'
         f"{escape(title)}</text>",
     ]
     for n, (label, value) in enumerate(items):
         y = _PAD + 24 + n * _ROW_H
         width = max(1.0, (_W - 2 * _PAD) * value / top)
-        out.append(f'<text x="{_PAD}" y="{y + 16}" font-size="14" fill="#333">{escape(_label(label))}</text>')
+        out.append(f'<text x="{_PAD}" y="{y + 16}" font-size="13" fill="#333">{escape(_label(label))}</text>')
         out.append(f'<rect x="{_PAD}" y="{y + 22}" width="{width:.1f}" height="{_BAR_H}" fill="#3f6ec6"/>')
         text_x = min(_PAD + width + 4, _W - _PAD)
-        anchor = "end" if text_x >= _W - 120 else "start"
+        anchor = "end" if text_x >= _W - 80 else "start"
         fill = "#fff" if anchor == "end" else "#333"
         x = _PAD + width - 4 if anchor == "end" else text_x
         out.append(
-            f'<text x="{x:.1f}" y="{y + 34}" font-size="12" text-anchor="{anchor}" '
+            f'<text x="{x:.1f}" y="{y + 34}" font-size="11" text-anchor="{anchor}" '
             f'fill="{fill}">{escape(wan(value))}</text>'
         )
     out.append("</svg>")
