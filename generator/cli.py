@@ -161,7 +161,7 @@ def search(
     from generator.search import engine, hits_as_rows
 
     paths: Paths = ctx.obj["paths"]
-    if not (paths.search_index / "_MAIN_WRITELOCK").exists() and not any(paths.search_index.glob("*.toc")):
+    if not engine.index_exists(paths.search_index):
         click.echo(
             f"no search index at {paths.rel(paths.search_index)}: run `budget-site generate` first", err=True
         )

@@ -157,6 +157,10 @@ def build_index(docs: Iterable[Doc], index_dir: Path, dictionary: Iterable[str])
     return n
 
 
+def index_exists(index_dir: Path) -> bool:
+    return index_dir.is_dir() and windex.exists_in(str(index_dir))
+
+
 def _query(text: str) -> Query | None:
     grams = list(dict.fromkeys(analysis.grams(text)))
     if not grams:
