@@ -9,6 +9,7 @@ peak memory and site bytes. Prints figures; never asserts.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -20,10 +21,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _suffix(name: str, k: int) -> str:
+    """A copy's name: the YAML scalar with （第k批） appended, quoted or not."""
+    if name[:1] in ("'", '"'):
+        return name[:-1] + f"（第{k}批）" + name[-1]
+    return f"{name}（第{k}批）"
+
+
 def make_corpus(root: Path, factor: int) -> int:
     """Copy the real records `factor` times, each copy with its own id and name."""
     from generator.generate import copy_handwritten
-    from generator.records import dump_record, load_yaml
 
     out = root / "data" / "records"
     out.mkdir(parents=True)
@@ -32,15 +39,21 @@ def make_corpus(root: Path, factor: int) -> int:
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     copy_handwritten(REPO / "content", root / "content")
-    records = [dict(load_yaml(p)) for p in sorted((REPO / "data" / "records").glob("*.yaml"))]
+    # copies are made on the YAML text (no parse and dump): 51,300 records in seconds
+    sources = sorted((REPO / "data" / "records").glob("*.yaml"))
     n = 0
     for k in range(factor):
-        for rec in records:
-            copy = json.loads(json.dumps(rec, ensure_ascii=False))
+        for path in sources:
+            text = path.read_text(encoding="utf-8")
+            pid = path.stem
             if k:
-                copy["project_id"] = f"{rec['project_id']}-x{k}"
-                copy["project_name"] = f"{rec['project_name']}（第{k}批）"
-            (out / f"{copy['project_id']}.yaml").write_text(dump_record(copy), encoding="utf-8")
+                pid = f"{path.stem}-x{k}"
+                text = text.replace(f"project_id: {path.stem}\n", f"project_id: {pid}\n", 1)
+                name = re.search(r"^project_name: (.*)$", text, flags=re.M)
+                if name:
+                    start, end = name.span(1)
+                    text = text[:start] + _suffix(name.group(1), k) + text[end:]
+            (out / f"{pid}.yaml").write_text(text, encoding="utf-8")
             n += 1
     return n
 

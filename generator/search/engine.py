@@ -231,20 +231,44 @@ def search(
         return [_hit(dict(r), r.score) for r in results]
 
 
-def similar(index_dir: Path, per_project: int = 5) -> dict[str, list[str]]:
+def _key_terms(reader: Any, docnum: int, n_docs: int, count: int) -> list[str]:
+    """The document's most telling topic words: frequent in it, rare in the corpus.
+
+    Very common words (in more than 1/20 of the documents) are left out: they cost the
+    most to look up and tell the least, which keeps "similar projects" linear in the
+    corpus instead of quadratic.
+    """
+    scored = []
+    for term, weight in reader.vector_as("weight", docnum, "topic"):
+        df = reader.doc_frequency("topic", term)
+        if len(term) < 2 or df > max(20, n_docs // 20):
+            continue
+        scored.append((weight * math.log(n_docs / (1 + df)), term))
+    return [t for _, t in sorted(scored, reverse=True)[:count]]
+
+
+def similar(index_dir: Path, per_project: int = 5, key_terms: int = 6) -> dict[str, list[str]]:
     """For every project, the most similar projects in *other* departments."""
     ix = windex.open_dir(str(index_dir))
     out: dict[str, list[str]] = {}
     with ix.searcher() as searcher:
-        for docnum in range(searcher.doc_count_all()):
+        reader = searcher.reader()
+        n_docs = searcher.doc_count_all()
+        for docnum in range(n_docs):
             fields = searcher.stored_fields(docnum)
             if fields["kind"] != "project":
                 continue
-            found = searcher.more_like(
-                docnum, "topic", top=per_project * 4, numterms=12, filter=Term("kind", "project")
+            terms = _key_terms(reader, docnum, n_docs, key_terms)
+            if not terms:
+                out[fields["id"]] = []
+                continue
+            found = searcher.search(
+                Or([Term("topic", t) for t in terms]),
+                limit=per_project,
+                filter=Term("kind", "project"),
+                mask=Term("department", fields["department"]),
             )
-            picked = [dict(r)["id"] for r in found if dict(r)["department"] != fields["department"]]
-            out[fields["id"]] = picked[:per_project]
+            out[fields["id"]] = [hit["id"] for hit in found]
     return out
 
 
