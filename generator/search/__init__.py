@@ -24,8 +24,9 @@ from typing import Any
 from generator.corpus import FUND_SOURCES, Corpus, annual_total
 from generator.search import analysis, engine
 
-CHUNK = 64  # documents per display chunk
-TOP = 2000  # postings kept for a gram; rarer grams keep them all
+CHUNK = 16  # documents per display chunk: results rarely share one, so keep them small
+TOP = 1000  # postings kept for a gram; rarer grams keep them all
+SHARD_BYTES = 8_000  # aimed size of a gram shard: a query fetches one per gram
 FUND_KEYS = [k for k, _ in FUND_SOURCES]
 PAGES = (  # hand-written and fixed pages that search should also find
     ("about.md", "about/"),
@@ -137,10 +138,10 @@ def fnv1a(text: str) -> int:
     return h
 
 
-def shard_count(vocabulary: int) -> int:
-    """A power of two giving shards of about 40 grams each."""
+def shard_count(total_bytes: int) -> int:
+    """A power of two giving gram shards of about SHARD_BYTES."""
     n = 16
-    while n * 40 < vocabulary:
+    while n * SHARD_BYTES < total_bytes:
         n *= 2
     return n
 
@@ -158,14 +159,16 @@ def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
     regions = [r.name for r in corpus.regions]
-    n_shards = shard_count(len(postings))
-    shards: dict[int, dict[str, Any]] = {}
+    entries: dict[str, Any] = {}
     for term in sorted(postings):
         plist = postings[term]
         flat = [x for d, s in plist[:TOP] for x in (d, max(1, round(s * 100)))]
-        shards.setdefault(fnv1a(term) % n_shards, {})[term] = (
-            flat if len(plist) <= TOP else {"p": flat, "cut": len(plist)}
-        )
+        entries[term] = flat if len(plist) <= TOP else {"p": flat, "cut": len(plist)}
+    total = sum(len(json.dumps(v, separators=(",", ":"))) + 3 * len(k) + 4 for k, v in entries.items())
+    n_shards = shard_count(total)
+    shards: dict[int, dict[str, Any]] = {}
+    for term, entry in entries.items():
+        shards.setdefault(fnv1a(term) % n_shards, {})[term] = entry
     files, size = 0, 0
     for n, terms in sorted(shards.items()):
         size += _write_json(out / "t" / f"{n}.json", terms)
