@@ -77,6 +77,7 @@ def run_one(factor: int) -> dict[str, float]:
             "projects": n,
             "pages": built.pages,
             "generate_s": round(t1 - t0, 1),
+            "steps": gen.seconds,
             "build_s": round(t2 - t1, 1),
             "pages_per_s": round(built.pages / (t2 - t0), 1),
             "generate_pages_per_s": round(gen.pages / (t1 - t0), 1),
@@ -99,7 +100,8 @@ def main(factors: list[int]) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{r['factor']:>5}x {r['projects']:>8} {r['pages']:>6} {r['generate_s']:>10} {r['build_s']:>7} "
-            f"{r['pages_per_s']:>7} {r['generate_pages_per_s']:>11} {r['peak_rss_mb']:>11} {r['site_mb']:>7}",
+            f"{r['pages_per_s']:>7} {r['generate_pages_per_s']:>11} {r['peak_rss_mb']:>11} {r['site_mb']:>7}"
+            f"   generate steps: {', '.join(f'{k} {v} s' for k, v in r['steps'].items())}",
             flush=True,
         )
 

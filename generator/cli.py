@@ -94,7 +94,7 @@ def validate(ctx: click.Context) -> None:
 @main.command()
 @click.pass_context
 def generate(ctx: click.Context) -> None:
-    """Records -> Markdown pages and charts under content/."""
+    """Records -> pages, charts, downloads and the search index under content/."""
     from generator.generate import run_generate
 
     start = time.perf_counter()
@@ -102,7 +102,8 @@ def generate(ctx: click.Context) -> None:
     _print_problems(outcome.report, ctx.obj["quiet"])
     click.echo(
         f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
-        f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s"
+        f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s "
+        f"({', '.join(f'{k} {v} s' for k, v in outcome.seconds.items())})"
     )
     ctx.exit(1 if outcome.report.errors else 0)
 

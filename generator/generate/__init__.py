@@ -8,8 +8,10 @@ pages (about.md, methodology.md, glossary.md) are left alone.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import time
 from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
@@ -57,6 +59,7 @@ class GenerateOutcome:
     projects: int
     departments: int
     regions: int
+    seconds: dict[str, float]  # per step: search, pages, downloads
 
 
 def environment(templates: Path) -> Environment:
@@ -268,13 +271,21 @@ def _version() -> str:
 
 def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
     """Pages, charts and the downloads (generator.publish) for every record."""
+    clock = {"start": time.perf_counter()}
     report = Report()
     sources = load_sources(paths, report)
     corpus = build_corpus(load_records(paths.records), sources)
     content = content or paths.root / "content"
     _clean(content)
+    clock["records"] = time.perf_counter()
     found = run_search_index(corpus, paths.search_index, content)
+    clock["search"] = time.perf_counter()
     pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw, found.similar)
+    clock["pages"] = time.perf_counter()
     build_date = build_date_from_epoch(os.environ.get("SOURCE_DATE_EPOCH"), DEFAULT_EPOCH)
     run_publish(corpus, content, build_date, _version())
-    return GenerateOutcome(report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions))
+    clock["downloads"] = time.perf_counter()
+    steps = list(clock)
+    seconds = {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(steps)}
+    return GenerateOutcome(report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions),
+                           seconds)
