@@ -248,25 +248,29 @@ def _key_terms(reader: Any, docnum: int, n_docs: int, count: int) -> list[str]:
 
 
 def similar(index_dir: Path, per_project: int = 5, key_terms: int = 6) -> dict[str, list[str]]:
-    """For every project, the most similar projects in *other* departments."""
+    """For every project, the most similar projects in *other* departments.
+
+    The "projects only" filter and each department's mask are computed once, not per
+    query: whoosh would otherwise rebuild them from the postings every time.
+    """
     ix = windex.open_dir(str(index_dir))
     out: dict[str, list[str]] = {}
     with ix.searcher() as searcher:
         reader = searcher.reader()
         n_docs = searcher.doc_count_all()
-        for docnum in range(n_docs):
+        projects = set(searcher.docs_for_query(Term("kind", "project")))
+        masks: dict[str, set[int]] = {}
+        for docnum in sorted(projects):
             fields = searcher.stored_fields(docnum)
-            if fields["kind"] != "project":
-                continue
             terms = _key_terms(reader, docnum, n_docs, key_terms)
             if not terms:
                 out[fields["id"]] = []
                 continue
+            dept = fields["department"]
+            if dept not in masks:
+                masks[dept] = set(searcher.docs_for_query(Term("department", dept)))
             found = searcher.search(
-                Or([Term("topic", t) for t in terms]),
-                limit=per_project,
-                filter=Term("kind", "project"),
-                mask=Term("department", fields["department"]),
+                Or([Term("topic", t) for t in terms]), limit=per_project, filter=projects, mask=masks[dept]
             )
             out[fields["id"]] = [hit["id"] for hit in found]
     return out
