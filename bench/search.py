@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -76,25 +77,31 @@ def keypress_ms(out: Path, queries: list[str]) -> list[float]:
     site = out.parent
     (site / "javascripts").mkdir(exist_ok=True)
     (site / "javascripts" / "search.js").write_text(
-        (REPO / "content/javascripts/search.js").read_text(encoding="utf-8"), encoding="utf-8")
+        (REPO / "content/javascripts/search.js").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     app = (REPO / "content/search.md").read_text(encoding="utf-8").split("# 搜索", 1)[1]
     (site / "index.html").write_text(
         f'<!doctype html><meta charset="utf-8"><body>{app}<script src="javascripts/search.js"></script>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
         page.wait_for_selector("#bs-search-app[data-state=done]")
         for q in queries:
             start = time.perf_counter()
             page.fill("#bs-q", q)
-            page.wait_for_function(f"document.querySelector('#bs-q').value === {json.dumps(q)} && "
-                                   "document.getElementById('bs-search-app').dataset.state === 'done'")
+            page.wait_for_function(
+                f"document.querySelector('#bs-q').value === {json.dumps(q)} && "
+                "document.getElementById('bs-search-app').dataset.state === 'done'"
+            )
             times.append((time.perf_counter() - start) * 1000)
         browser.close()
     server.shutdown()
@@ -111,7 +118,8 @@ def run(factor: int) -> None:
         t0 = time.perf_counter()
         engine.build_index(docs, paths.search_index, analysis.harvest_dictionary(corpus.projects))
         t1 = time.perf_counter()
-        engine.similar(paths.search_index)
+        if os.environ.get("BUDGET_SITE_SIMILAR", "1") != "0":
+            engine.similar(paths.search_index)
         t2 = time.perf_counter()
         out = root / "site" / "search"
         write_browser_index(paths.search_index, out, corpus)
@@ -121,18 +129,25 @@ def run(factor: int) -> None:
         fetched = [fetched_bytes(out, q) for q in QUERIES]
         ms = keypress_ms(out, QUERIES[:25])
         print(f"{factor}x: {n} projects, {len(docs)} documents")
-        print(f"  whoosh index {t1 - t0:.1f} s, similar projects {t2 - t1:.1f} s, "
-              f"browser export {t3 - t2:.1f} s")
+        print(
+            f"  whoosh index {t1 - t0:.1f} s, similar projects {t2 - t1:.1f} s, "
+            f"browser export {t3 - t2:.1f} s"
+        )
         print(f"  whoosh index on disk {ix_bytes / 1e6:.1f} MB in {ix_files} files")
         print(f"  browser index {size / 1e6:.1f} MB in {files} files")
         kb = sorted(f / 1e3 for f in fetched)
-        print(f"  bytes fetched per query ({len(QUERIES)} golden queries): "
-              f"median {statistics.median(kb):.0f} KB, p90 {kb[int(len(kb) * 0.9)]:.0f} KB, "
-              f"max {kb[-1]:.0f} KB")
+        print(
+            f"  bytes fetched per query ({len(QUERIES)} golden queries): "
+            f"median {statistics.median(kb):.0f} KB, p90 {kb[int(len(kb) * 0.9)]:.0f} KB, "
+            f"max {kb[-1]:.0f} KB"
+        )
         ms.sort()
-        print(f"  keypress to results in Chromium ({len(ms)} queries): "
-              f"median {statistics.median(ms):.0f} ms, p90 {ms[int(len(ms) * 0.9)]:.0f} ms, "
-              f"max {ms[-1]:.0f} ms", flush=True)
+        print(
+            f"  keypress to results in Chromium ({len(ms)} queries): "
+            f"median {statistics.median(ms):.0f} ms, p90 {ms[int(len(ms) * 0.9)]:.0f} ms, "
+            f"max {ms[-1]:.0f} ms",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

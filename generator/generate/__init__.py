@@ -39,7 +39,14 @@ from generator.search import run_search_index
 from generator.sources import load_sources
 
 GENERATED_DIRS = (
-    "projects", "departments", "regions", "assets/charts", "sources", "downloads", "api", "search",
+    "projects",
+    "departments",
+    "regions",
+    "assets/charts",
+    "sources",
+    "downloads",
+    "api",
+    "search",
 )
 GENERATED_FILES = ("index.md", "quality.md")
 SECTIONS = (
@@ -178,8 +185,7 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
                 "text": QUALITY_FLAGS.get(code, code),
                 "projects": projects,
                 "by_region": _most_first(by_region),
-                "by_department": [(depts[k], n) for k, n in _most_first(by_dept)
-                ],
+                "by_department": [(depts[k], n) for k, n in _most_first(by_dept)],
             }
         )
     return out
@@ -197,8 +203,9 @@ def _similar_view(ids: list[str], corpus: Corpus) -> list[tuple[dict[str, Any], 
     return [(by_id[i], corpus.department_of[i]) for i in ids if i in by_id]
 
 
-def write_site_pages(corpus: Corpus, templates: Path, content: Path, raw: Path,
-                     similar: dict[str, list[str]]) -> int:
+def write_site_pages(
+    corpus: Corpus, templates: Path, content: Path, raw: Path, similar: dict[str, list[str]]
+) -> int:
     env = environment(templates)
     w = _Writer(env, content)
     for p in corpus.projects:
@@ -278,7 +285,9 @@ def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
     content = content or paths.root / "content"
     _clean(content)
     clock["records"] = time.perf_counter()
-    found = run_search_index(corpus, paths.search_index, content)
+    found = run_search_index(
+        corpus, paths.search_index, content, with_similar=os.environ.get("BUDGET_SITE_SIMILAR", "1") != "0"
+    )
     clock["search"] = time.perf_counter()
     pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw, found.similar)
     clock["pages"] = time.perf_counter()
@@ -287,5 +296,6 @@ def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
     clock["downloads"] = time.perf_counter()
     steps = list(clock)
     seconds = {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(steps)}
-    return GenerateOutcome(report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions),
-                           seconds)
+    return GenerateOutcome(
+        report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions), seconds
+    )
