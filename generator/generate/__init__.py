@@ -198,8 +198,9 @@ def _largest(
     return [(p, corpus.department_of[p["project_id"]]) for p in top]
 
 
-def _similar_view(ids: list[str], corpus: Corpus) -> list[tuple[dict[str, Any], Department]]:
-    by_id = {p["project_id"]: p for p in corpus.projects}
+def _similar_view(
+    ids: list[str], by_id: dict[str, dict[str, Any]], corpus: Corpus
+) -> list[tuple[dict[str, Any], Department]]:
     return [(by_id[i], corpus.department_of[i]) for i in ids if i in by_id]
 
 
@@ -208,6 +209,7 @@ def write_site_pages(
 ) -> int:
     env = environment(templates)
     w = _Writer(env, content)
+    by_id = {p["project_id"]: p for p in corpus.projects}  # once: per page it was quadratic
     for p in corpus.projects:
         dept = corpus.department_of[p["project_id"]]
         w.page(
@@ -221,7 +223,7 @@ def write_site_pages(
             sections=[(title, p[key]) for key, title in SECTIONS],
             indicator_tables=_indicator_tables(p),
             flags=_flags(p),
-            similar=_similar_view(similar.get(p["project_id"], []), corpus),
+            similar=_similar_view(similar.get(p["project_id"], []), by_id, corpus),
         )
     for d in corpus.departments:
         w.chart(
