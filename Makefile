@@ -3,21 +3,40 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Debian packages the browser tests drive (Playwright never downloads a browser)
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: install site extract validate generate build test lint clean
+.PHONY: install browser site extract validate generate build test lint clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "first run: creating $(VENV) and installing budget-site with its Python dependencies (pyproject.toml)"
+	@$(PY) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
+# Chromium and the CJK fonts for the browser tests: installed with apt-get when we are
+# root, otherwise we stop at once with the exact command to run.
+browser:
+	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "first run: installing Debian packages $(BROWSER_PACKAGES) for the browser tests"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq >/dev/null && apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null || exit 1; \
+	  else \
+	    echo "the browser tests need Debian's $(BROWSER_PACKAGES); run:"; \
+	    echo "    sudo apt-get update && sudo apt-get install -y $(BROWSER_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # Extract every document in data/raw/, validate the records, generate the pages
-# and build site/. On the bundled data this changes no tracked file: records and
-# the extract report are committed and deterministic; pages and site/ are ignored.
-site: install extract validate generate build
+# and build site/, in one process with one summary line per stage. A bad document or
+# record is reported and skipped; the rest is still published (exit 1 if any error).
+site: install
+	$(BIN)/budget-site site
 
 extract: install
 	$(BIN)/budget-site extract
@@ -32,10 +51,11 @@ build: install
 	$(BIN)/budget-site build
 
 lint: install
-	$(BIN)/ruff check generator tests bench
-	$(BIN)/mypy generator
+	@$(BIN)/ruff check --quiet generator tests bench
+	@$(BIN)/ruff format --check --quiet generator tests bench
+	@$(BIN)/mypy generator | tail -n 1
 
-test: install lint
+test: install browser lint
 	$(BIN)/pytest
 
 clean:

@@ -97,8 +97,14 @@ def _column_sum_note(name: str, column: FundColumn) -> str:
 
 
 def _check_funds(record: Record) -> None:
-    notes = [n for n in (_column_sum_note("period", record.funds.period),
-                         _column_sum_note("annual", record.funds.annual)) if n]
+    notes = [
+        n
+        for n in (
+            _column_sum_note("period", record.funds.period),
+            _column_sum_note("annual", record.funds.annual),
+        )
+        if n
+    ]
     if notes:
         record.flag("funds_sum_mismatch", "；".join(notes))
     period, annual = record.funds.period.total, record.funds.annual.total
@@ -176,13 +182,18 @@ def _check_units(record: Record) -> None:
         if ind.number is None or not m:
             continue
         # only cost-type indicators: a benefit (成交额, 增收) may rightly exceed the cost
-        if not (ind.level2 == "成本指标" or ind.level1 == "成本指标"
-                or _COST_WORDS.search(ind.name + ind.description)):
+        if not (
+            ind.level2 == "成本指标"
+            or ind.level1 == "成本指标"
+            or _COST_WORDS.search(ind.name + ind.description)
+        ):
             continue
         yuan = Decimal(str(ind.number)) * _MONEY_FACTOR[m.group(1)]
         if yuan > reference * 100:
-            record.flag("implausible_unit", f"指标“{ind.name}”值{ind.value}即{_yuan(yuan)}，"
-                                            f"项目资金{_yuan(reference)}")
+            record.flag(
+                "implausible_unit",
+                f"指标“{ind.name}”值{ind.value}即{_yuan(yuan)}，项目资金{_yuan(reference)}",
+            )
             return
 
 
@@ -230,13 +241,20 @@ def _check_copied(records: list[Record]) -> None:
             groups[signature].append(rec)
     for group in groups.values():
         for rec in group:
-            others = [o for o in group if o is not rec
-                      and (o.region, o.department_name) != (rec.region, rec.department_name)
-                      and not _related(o.project_name, rec.project_name)]
+            others = [
+                o
+                for o in group
+                if o is not rec
+                and (o.region, o.department_name) != (rec.region, rec.department_name)
+                and not _related(o.project_name, rec.project_name)
+            ]
             if others:
                 first = others[0]
-                rec.flag("indicators_copied", f"indicators identical to “{first.project_name}” "
-                                              f"({first.department_name}, {_where(first)})")
+                rec.flag(
+                    "indicators_copied",
+                    f"indicators identical to “{first.project_name}” "
+                    f"({first.department_name}, {_where(first)})",
+                )
 
 
 def compute_flags(records: list[Record]) -> None:

@@ -35,8 +35,14 @@ def _content(rec: Record) -> tuple[object, ...]:
     """What tells apart two projects of one name, department and unit: amounts first,
     then the printed texts (not the indicators, whose parsing is the likeliest to be
     improved, so that an extractor fix does not move an id)."""
-    return (rec.funds.annual.total, rec.funds.period.total, rec.overview, rec.basis, rec.goal_period,
-            rec.goal_annual)
+    return (
+        rec.funds.annual.total,
+        rec.funds.period.total,
+        rec.overview,
+        rec.basis,
+        rec.goal_period,
+        rec.goal_annual,
+    )
 
 
 def assign_ids(records: list[Record], slugs: dict[str, str]) -> None:

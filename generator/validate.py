@@ -132,7 +132,12 @@ def _line(node: Any, key: Any, default: int) -> int:
 
 
 def _check_map(
-    node: Any, schema: dict[str, Check], where: str, rel: str, line: int, report: Report,
+    node: Any,
+    schema: dict[str, Check],
+    where: str,
+    rel: str,
+    line: int,
+    report: Report,
     optional: dict[str, Check] | None = None,
 ) -> None:
     if not isinstance(node, dict):
@@ -244,8 +249,15 @@ def validate_record(data: Any, path: Path, rel: str, report: Report) -> None:
                 f"indicators.{n}.level1 {ind.get('level1')!r} is not one of {', '.join(LEVEL1)}",
             )
     # source.continued is written only for a table continued on another page
-    _check_map(data.get("source"), SOURCE, "source.", rel, _line(data, "source", 1), report,
-               optional={"continued": lambda v: None if isinstance(v, list) else "expected a list"})
+    _check_map(
+        data.get("source"),
+        SOURCE,
+        "source.",
+        rel,
+        _line(data, "source", 1),
+        report,
+        optional={"continued": lambda v: None if isinstance(v, list) else "expected a list"},
+    )
     for code in data.get("quality_flags") or []:
         if code not in QUALITY_FLAGS:
             report.add(
@@ -282,9 +294,14 @@ def run_validate(paths: Paths) -> tuple[Report, int]:
             mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             context = getattr(exc, "context", None)
             problem = getattr(exc, "problem", None) or str(exc)
-            report.add(rel, mark.line + 1 if mark else 0, "broken-yaml", ERROR,
-                       f"not valid YAML: {context + ': ' if context else ''}{problem}",
-                       "fix the syntax at that line, or delete the file and run `budget-site extract`")
+            report.add(
+                rel,
+                mark.line + 1 if mark else 0,
+                "broken-yaml",
+                ERROR,
+                f"not valid YAML: {context + ': ' if context else ''}{problem}",
+                "fix the syntax at that line, or delete the file and run `budget-site extract`",
+            )
             continue
         except UnicodeDecodeError:
             report.add(rel, 0, "broken-yaml", ERROR, "record is not UTF-8 text", "re-extract it")

@@ -21,8 +21,12 @@ def _lines(path: Path) -> list[str]:
 
 
 def _record(name: str, yuan: int, unit: str, line: int) -> Record:
-    return Record(project_name=name, source=SourceRef(DOC.name, line, line + 30), unit_name=unit,
-                  funds=Funds(annual=FundColumn(total=yuan)))
+    return Record(
+        project_name=name,
+        source=SourceRef(DOC.name, line, line + 30),
+        unit_name=unit,
+        funds=Funds(annual=FundColumn(total=yuan)),
+    )
 
 
 # ---------------------------------------------------------------- parsing
@@ -134,13 +138,18 @@ def test_unmatched_record_and_lines():
     assert rec.budget_match is None
     assert rec.quality_flags == ["budget_line_missing"]
     assert len(notes) == 32
-    assert notes[0] == (397, "预算表第397行项目“安可替代工程建设费”（中国共产党中阳县委员会办公室，"
-                             "3,700,000元）没有对应的项目支出绩效目标表")
+    assert notes[0] == (
+        397,
+        "预算表第397行项目“安可替代工程建设费”（中国共产党中阳县委员会办公室，"
+        "3,700,000元）没有对应的项目支出绩效目标表",
+    )
 
 
 def test_one_to_one_and_deterministic():
-    records = [_record("驻村工作队工作经费", 15_000, "中阳县内寨镇", 1509),
-               _record("驻村工作队工作经费", 15_000, "中阳县内寨镇", 1600)]
+    records = [
+        _record("驻村工作队工作经费", 15_000, "中阳县内寨镇", 1509),
+        _record("驻村工作队工作经费", 15_000, "中阳县内寨镇", 1600),
+    ]
     reconcile(records, _budget())
     # the second copy cannot take the same line; the earlier table wins the tie
     assert records[0].budget_match is not None and records[0].budget_match.line == 424

@@ -110,8 +110,9 @@ def test_perennial_99_years_and_label_shared_line():
     assert (rec.attribute, rec.period_years) == ("经常性项目", 99)
     assert rec.funds.annual.total == 18650000
     # "立项依据 …" printed on one line
-    assert rec.basis == ("中共襄垣县委办公室、襄垣县人民政府办公室"
-                         "《关于实习全科网格创新基层社会治理的实施方案》的通知")
+    assert rec.basis == (
+        "中共襄垣县委办公室、襄垣县人民政府办公室《关于实习全科网格创新基层社会治理的实施方案》的通知"
+    )
     assert rec.goal_period == rec.goal_annual
     assert rec.goal_period.endswith("矛盾纠纷全排查、民生服务全保障的目标。")
     names = [i.name for i in rec.indicators if i.scope == "period"]
@@ -138,19 +139,33 @@ def test_sides_differ_units():
     # 48441: both sides print the same rows in a different order, units after a space
     rec = _one("sides-differ-units.txt")
     quantity = [(r[2], r[3]) for r in _rows(rec, "period") if r[1] == "数量指标"]
-    assert quantity == [("砖坟", "2座"), ("修路占地", "0.63亩"), ("土坟", "2座"),
-                        ("综改占地及万亩花海流转土地", "2307.72亩")]
+    assert quantity == [
+        ("砖坟", "2座"),
+        ("修路占地", "0.63亩"),
+        ("土坟", "2座"),
+        ("综改占地及万亩花海流转土地", "2307.72亩"),
+    ]
     quantity = [(r[2], r[3]) for r in _rows(rec, "annual") if r[1] == "数量指标"]
-    assert quantity == [("土坟", "2座"), ("砖坟", "2座"), ("综改占地及万亩花海流转土地", "2307.72亩"),
-                        ("修路占地", "0.63亩")]
+    assert quantity == [
+        ("土坟", "2座"),
+        ("砖坟", "2座"),
+        ("综改占地及万亩花海流转土地", "2307.72亩"),
+        ("修路占地", "0.63亩"),
+    ]
     quality = [(r[2], r[3]) for r in _rows(rec, "period") if r[1] == "质量指标"]
-    assert quality == [("砖坟迁坟补偿标准", "10000元/座"), ("修路占地补偿标准", "11000元/亩"),
-                       ("土坟迁坟补偿标准", "8000元/座"),
-                       ("综改占地及万亩花海占地流转土地补偿标准", "650元/亩")]
+    assert quality == [
+        ("砖坟迁坟补偿标准", "10000元/座"),
+        ("修路占地补偿标准", "11000元/亩"),
+        ("土坟迁坟补偿标准", "8000元/座"),
+        ("综改占地及万亩花海占地流转土地补偿标准", "650元/亩"),
+    ]
     quality = [(r[2], r[3]) for r in _rows(rec, "annual") if r[1] == "质量指标"]
-    assert quality == [("综改占地及万亩花海占地流转土地补偿标准", "650元/亩"),
-                       ("砖坟迁坟补偿标准", "10000元/座"), ("土坟迁坟补偿标准", "8000元/座"),
-                       ("修路占地补偿标准", "11000元/亩")]
+    assert quality == [
+        ("综改占地及万亩花海占地流转土地补偿标准", "650元/亩"),
+        ("砖坟迁坟补偿标准", "10000元/座"),
+        ("土坟迁坟补偿标准", "8000元/座"),
+        ("修路占地补偿标准", "11000元/亩"),
+    ]
     assert not rec.quality_flags
 
 
@@ -169,7 +184,8 @@ def test_level2_label_twice_period_empty():
     rec = _one("level2-label-twice-period-empty.txt")
     assert not [r for r in _rows(rec, "period") if r[1] == "社会效益指标"]
     assert [r for r in _rows(rec, "annual") if r[1] == "社会效益指标"] == [
-        ("效益指标", "社会效益指标", "工程完成度", "完成")]
+        ("效益指标", "社会效益指标", "工程完成度", "完成")
+    ]
     assert "indicator_value_missing" not in rec.quality_flags
 
 

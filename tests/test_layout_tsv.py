@@ -30,8 +30,16 @@ def _one(module, name: str):
     return result.tables[0], result.tables[0].record
 
 
-def _ind(scope: str, level1: str, level2: str, name: str, value: str, op: str = "",
-         number: int | float | None = None, unit: str = "") -> Indicator:
+def _ind(
+    scope: str,
+    level1: str,
+    level2: str,
+    name: str,
+    value: str,
+    op: str = "",
+    number: int | float | None = None,
+    unit: str = "",
+) -> Indicator:
     return Indicator(scope, level1, level2, name, value, op, number, unit)
 
 
@@ -42,8 +50,9 @@ def _short(inds: list[Indicator]) -> list[tuple[str, str, str, str, str]]:
 # ---------------------------------------------------------------- detect
 
 
-@pytest.mark.parametrize(("doc", "layout"), [(DOC_000, tsv_continued), (DOC_002, tsv_varying),
-                                             (DOC_003, dept_disclosure)])
+@pytest.mark.parametrize(
+    ("doc", "layout"), [(DOC_000, tsv_continued), (DOC_002, tsv_varying), (DOC_003, dept_disclosure)]
+)
 def test_detect_is_exclusive(doc: str, layout):
     lines = _lines(RAW / doc)
     mine = [m for m in (dept_disclosure, tsv_continued, tsv_varying) if m.detect(lines)]
@@ -69,9 +78,13 @@ def test_continued_page_is_one_record():
     table, rec = _one(tsv_continued, "continued-page.txt")
     assert (table.status, table.line_start, table.line_end) == ("ok", 1, 42)
     assert table.merged_from == [(48, 75)]
-    assert rec.source.to_dict() == {"file": "continued-page.txt", "line_start": 1, "line_end": 42,
-                                    "layout": "tsv_continued",
-                                    "continued": [{"line_start": 48, "line_end": 75}]}
+    assert rec.source.to_dict() == {
+        "file": "continued-page.txt",
+        "line_start": 1,
+        "line_end": 42,
+        "layout": "tsv_continued",
+        "continued": [{"line_start": 48, "line_end": 75}],
+    }
     assert rec.project_name == "开发区建设发展专项资金"
     assert (rec.department_code, rec.department_name) == ("601", "繁峙经济技术开发区管理委员会")
     assert rec.unit_name == "繁峙经济技术开发区管理委员会"
@@ -85,14 +98,16 @@ def test_continued_page_is_one_record():
     assert rec.quality_flags == ["continuation_header_differs"]
     assert rec.quality_notes["continuation_header_differs"] == (
         "line 58: 立项依据 '第四十一次常务' vs '第四十七次常务' (page 1 kept); "
-        "line 60: 保证项目实施的制度、措施 '第四十一次常务' vs '第四十七次常务' (page 1 kept)")
+        "line 60: 保证项目实施的制度、措施 '第四十一次常务' vs '第四十七次常务' (page 1 kept)"
+    )
     inds = rec.indicators
     assert len(inds) == 28 and all(i.scope == "period" for i in inds)
     assert [i.level2 for i in inds].count("数量指标") == 12
     assert inds[12] == _ind("period", "产出指标", "质量指标", "经费支出合规性(%)", "100%", "", 100, "%")
     # line 72 "成本 指标 | 成本 指标": level 1 成本指标; the page-2 rows (101-105) continue it
-    assert inds[14] == _ind("period", "成本指标", "成本指标", "三化三制绩效工资发放金", "≤6.3万元/人",
-                            "≤", 6.3, "万元/人")
+    assert inds[14] == _ind(
+        "period", "成本指标", "成本指标", "三化三制绩效工资发放金", "≤6.3万元/人", "≤", 6.3, "万元/人"
+    )
     assert _short(inds[20:27]) == [
         ("period", "成本指标", "成本指标", "两新组织联合党组织党建", "≤2400元/人"),
         ("period", "成本指标", "成本指标", "单位信息网络运维线路维", "≤4.765万元/条"),
@@ -102,8 +117,9 @@ def test_continued_page_is_one_record():
         ("period", "成本指标", "成本指标", "单位运转参与、办公用品", "≤1.87万元/人"),
         ("period", "效益指标", "社会效益指标", "保障单位正常运转", "保障"),
     ]
-    assert inds[27] == _ind("period", "满意度指标", "服务对象满意度指标", "单位人员满意度(%)", "≥98%",
-                            "≥", 98, "%")
+    assert inds[27] == _ind(
+        "period", "满意度指标", "服务对象满意度指标", "单位人员满意度(%)", "≥98%", "≥", 98, "%"
+    )
 
 
 def test_two_level2_labels_before_the_name():
@@ -111,8 +127,11 @@ def test_two_level2_labels_before_the_name():
     table, rec = _one(tsv_continued, "level2-before-name.txt")
     assert (table.status, table.line_start, table.line_end) == ("ok", 1, 33)
     assert rec.project_name == "攀登阅读"
-    assert (rec.department_code, rec.department_name, rec.unit_name) == ("101", "繁峙县教育科技局",
-                                                                         "繁峙县教育科技局")
+    assert (rec.department_code, rec.department_name, rec.unit_name) == (
+        "101",
+        "繁峙县教育科技局",
+        "繁峙县教育科技局",
+    )
     assert rec.fill_date == "2023-03-16"
     assert rec.overview == "攀登阅读该项经费主要用于义务教育阶段学校攀登阅读素养提升项目，总投入100万元"
     assert _short(rec.indicators) == [
@@ -151,8 +170,9 @@ def test_label_repeated_as_name():
     table, rec = _one(tsv_continued, "label-as-name.txt")
     assert (table.line_start, table.line_end) == (1, 37)
     assert rec.indicators[-1] == _ind("period", "满意度指标", "服务对象满意度指标", "服务对象满意度", "满意")
-    assert rec.indicators[6] == _ind("period", "产出指标", "时效指标", "政府购买服务资金支付及时率", "≥98%",
-                                     "≥", 98, "%")
+    assert rec.indicators[6] == _ind(
+        "period", "产出指标", "时效指标", "政府购买服务资金支付及时率", "≥98%", "≥", 98, "%"
+    )
     assert rec.funds.period.total == 9636000 and rec.funds.annual.local == 3212000
     assert rec.fill_date == "2021-12-22"  # line 215, the file's last line (no newline after it)
 
@@ -167,12 +187,19 @@ def test_perennial_99_years():
     assert rec.source.layout == "tsv_varying"
     assert rec.project_name == "2024年社会养老服务体系建设补助资金"
     assert (rec.attribute, rec.period_years) == ("经常性项目", 99)
-    side = {"total": 4890000, "central": 0, "provincial": 4890000, "local": 0, "self_raised": 0,
-            "other": None}
+    side = {
+        "total": 4890000,
+        "central": 0,
+        "provincial": 4890000,
+        "local": 0,
+        "self_raised": 0,
+        "other": None,
+    }
     assert rec.funds.to_dict() == {"unit_in_source": "元", "period": side, "annual": side}
     assert rec.overview.startswith("支持高新区老年福利中心项目建设")
-    assert rec.basis == ("《阳泉市财政局关于提前下达2024年社会养老服务体系建设补助资金的通知》"
-                         "(阳财社(2023)147号)")
+    assert rec.basis == (
+        "《阳泉市财政局关于提前下达2024年社会养老服务体系建设补助资金的通知》(阳财社(2023)147号)"
+    )
     assert rec.necessity == "保障高新区老年福利中心建设项目顺利推进。"
     assert rec.plan == "2025年12月底前完成老年福利中心项目建设费用支出。"
     assert rec.goal_period == rec.goal_annual == "保障高新区老年福利中心建设项目顺利推进。"
@@ -185,11 +212,17 @@ def test_perennial_99_years():
         ("效益指标", "社会效益指标", "养老服务基础设施条件", "不断改善"),
         ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%"),
     ]
-    annual = [*period[:2], ("产出指标", "时效指标", "建设项目按期完成", "≥90%"), period[3],
-              ("效益指标", "社会效益指标", "养老服务基础设施", "不断改善"), period[5]]
+    annual = [
+        *period[:2],
+        ("产出指标", "时效指标", "建设项目按期完成", "≥90%"),
+        period[3],
+        ("效益指标", "社会效益指标", "养老服务基础设施", "不断改善"),
+        period[5],
+    ]
     assert _short(rec.indicators) == [("period", *p) for p in period] + [("annual", *a) for a in annual]
-    assert rec.indicators[3] == _ind("period", "产出指标", "成本指标", "单位造价", "≤5800元/平方米",
-                                     "≤", 5800, "元/平方米")
+    assert rec.indicators[3] == _ind(
+        "period", "产出指标", "成本指标", "单位造价", "≤5800元/平方米", "≤", 5800, "元/平方米"
+    )
 
 
 # ---------------------------------------------------------------- 003
@@ -205,10 +238,22 @@ def test_sides_differ():
     assert (rec.attribute, rec.period_years) == ("经常性项目", 99)
     assert rec.funds.to_dict() == {
         "unit_in_source": "元",
-        "period": {"total": None, "central": None, "provincial": None, "local": None, "self_raised": None,
-                   "other": None},
-        "annual": {"total": 9960, "central": 0, "provincial": 0, "local": 9960, "self_raised": 0,
-                   "other": None},
+        "period": {
+            "total": None,
+            "central": None,
+            "provincial": None,
+            "local": None,
+            "self_raised": None,
+            "other": None,
+        },
+        "annual": {
+            "total": 9960,
+            "central": 0,
+            "provincial": 0,
+            "local": 9960,
+            "self_raised": 0,
+            "other": None,
+        },
     }
     assert rec.measures == "中共中阳县委党史研究室办公室制度"  # label "拟设项目实施的制度、标准"
     assert rec.goal_period == "及时发放退休人员取费费,每季度发放老属补助"
@@ -244,10 +289,25 @@ def test_wan_yuan_shenbao():
     assert rec.quality_notes["category_unmarked"] == "line 8: no 项目分类 box is ticked"
     assert rec.funds.to_dict() == {
         "unit_in_source": "万元",
-        "period": {"total": None, "central": None, "provincial": None, "local": None, "self_raised": None,
-                   "other": None},
-        "annual": {"total": 60000, "central": None, "provincial": None, "local": None, "self_raised": None,
-                   "other": None, "general_budget": 0, "government_fund": 0, "transfer": 0},
+        "period": {
+            "total": None,
+            "central": None,
+            "provincial": None,
+            "local": None,
+            "self_raised": None,
+            "other": None,
+        },
+        "annual": {
+            "total": 60000,
+            "central": None,
+            "provincial": None,
+            "local": None,
+            "self_raised": None,
+            "other": None,
+            "general_budget": 0,
+            "government_fund": 0,
+            "transfer": 0,
+        },
     }
     assert (rec.goal_period, rec.goal_annual) == ("", "提供法律服务,更好地依法行政")
     assert rec.plan == "每年签订合同,当年合同时效结束前协商下一年度合同签订事项"
@@ -288,25 +348,35 @@ def _read(*rows: list[str]) -> list[Indicator]:
 
 def test_unlabelled_rows_take_the_label_before_the_first_one():
     """002 lines 242-256: rows before any level-2 label."""
-    inds = _read(["", "双创大赛奖励", "", "≤7家"],
-                 ["", "产出指标", "质量指标", "按时完成资金拨付", "2024年12月"])
-    assert _short(inds) == [("period", "产出指标", "数量指标", "双创大赛奖励", "≤7家"),
-                            ("period", "产出指标", "质量指标", "按时完成资金拨付", "2024年12月")]
+    inds = _read(
+        ["", "双创大赛奖励", "", "≤7家"], ["", "产出指标", "质量指标", "按时完成资金拨付", "2024年12月"]
+    )
+    assert _short(inds) == [
+        ("period", "产出指标", "数量指标", "双创大赛奖励", "≤7家"),
+        ("period", "产出指标", "质量指标", "按时完成资金拨付", "2024年12月"),
+    ]
 
 
 def test_annual_side_follows_the_period_label():
     """002 lines 338-339: 质量指标 printed on the period side only."""
-    inds = _read(["", "", "数量指标", "甲", "1家", "", "数量指标", "甲", "1家"],
-                 ["", "质量指标", "", "应发尽发率", "", "100%", "应发尽发率", "100%"])
+    inds = _read(
+        ["", "", "数量指标", "甲", "1家", "", "数量指标", "甲", "1家"],
+        ["", "质量指标", "", "应发尽发率", "", "100%", "应发尽发率", "100%"],
+    )
     assert [i.level2 for i in inds] == ["数量指标", "质量指标", "数量指标", "质量指标"]
 
 
 def test_lone_pair_under_the_annual_name_is_annual():
     """002 lines 144-145: "保障学校硬件设施 | 有效保障" stands in the annual columns."""
-    inds = _read(["", "", "社会效益指标", "甲", "乙", "社会效益指标", "丙", "丁"],
-                 ["", "", "", "", "", "", "保障学校硬件设施", "有效保障"])
-    assert [(i.scope, i.name) for i in inds] == [("period", "甲"), ("annual", "丙"),
-                                                 ("annual", "保障学校硬件设施")]
+    inds = _read(
+        ["", "", "社会效益指标", "甲", "乙", "社会效益指标", "丙", "丁"],
+        ["", "", "", "", "", "", "保障学校硬件设施", "有效保障"],
+    )
+    assert [(i.scope, i.name) for i in inds] == [
+        ("period", "甲"),
+        ("annual", "丙"),
+        ("annual", "保障学校硬件设施"),
+    ]
 
 
 def test_name_without_value_is_flagged():
@@ -332,7 +402,12 @@ def _result(module, doc: str):
 def test_000_whole_document():
     result = _result(tsv_continued, DOC_000)
     assert [(t.line_start, t.status) for t in result.tables] == [
-        (3, "ok"), (37, "ok"), (113, "ok"), (145, "ok"), (179, "ok")]
+        (3, "ok"),
+        (37, "ok"),
+        (113, "ok"),
+        (145, "ok"),
+        (179, "ok"),
+    ]
     assert result.tables[1].merged_from == [(84, 111)]
     assert sum(len(t.record.indicators) for t in result.tables) == 62
 
@@ -344,7 +419,8 @@ def test_002_whole_document():
     science = result.tables[6].record
     assert science.project_name == "科技项目扶持及专项奖励资金"
     assert science.quality_notes["indicator_level_inferred"] == (
-        "lines 242-255: rows before any level-2 label taken as 数量指标")
+        "lines 242-255: rows before any level-2 label taken as 数量指标"
+    )
     assert [t.record.fill_date for t in result.tables][2:5] == ["2024-01-27", "2024-01-27", "2024-03-06"]
 
 
@@ -360,4 +436,5 @@ def test_003_whole_document():
     assert cut.department_name == "中国共产党中阳县委员会办"
     assert cut.quality_notes["department_name_truncated"] == (
         "line 1003: '中国共产党中阳县委员会办' printed, "
-        "'中国共产党中阳县委员会办公室' elsewhere with code 024")
+        "'中国共产党中阳县委员会办公室' elsewhere with code 024"
+    )

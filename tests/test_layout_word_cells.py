@@ -27,8 +27,17 @@ def _only_record(name: str):
     return table, table.record
 
 
-def _ind(level1: str, level2: str, name: str, description: str, value: str, op: str,
-         number: int | float | None, unit: str, basis: str) -> Indicator:
+def _ind(
+    level1: str,
+    level2: str,
+    name: str,
+    description: str,
+    value: str,
+    op: str,
+    number: int | float | None,
+    unit: str,
+    basis: str,
+) -> Indicator:
     return Indicator("annual", level1, level2, name, value, op, number, unit, description, basis)
 
 
@@ -40,8 +49,15 @@ def test_detect_004():
     assert detect_layout(_lines(RAW / DOC)) is word_cells
 
 
-@pytest.mark.parametrize("doc", ["000_6bdd23b08ba68985.txt", "001_b05b28ee3a1316ba.txt",
-                                 "002_267eabc4729ba3a5.txt", "003_da816537205eaa38.txt"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "000_6bdd23b08ba68985.txt",
+        "001_b05b28ee3a1316ba.txt",
+        "002_267eabc4729ba3a5.txt",
+        "003_da816537205eaa38.txt",
+    ],
+)
 def test_detect_false_on_other_layouts(doc: str):
     assert not word_cells.detect(_lines(RAW / doc))
 
@@ -62,21 +78,33 @@ def test_detect_needs_the_cells():
 def test_one_table_fields():
     table, rec = _only_record("one-table.txt")
     assert (table.line_start, table.line_end) == (1, 94)
-    assert rec.source.to_dict() == {"file": "one-table.txt", "line_start": 1, "line_end": 94,
-                                    "layout": "word_cells"}
+    assert rec.source.to_dict() == {
+        "file": "one-table.txt",
+        "line_start": 1,
+        "line_end": 94,
+        "layout": "word_cells",
+    }
     assert rec.department_code == "816001"
     assert rec.department_name == "怀来县官厅镇人民政府"
     assert rec.unit_name == "怀来县官厅镇人民政府"
     assert rec.project_code == "13073024P00888510015C"
     assert rec.project_name == "官厅镇村干部工资"
     assert rec.funds.unit_in_source == "万元"
-    assert rec.funds.annual.to_dict() == {"total": 675400, "central": None, "provincial": None, "local": None,
-                                          "self_raised": None, "other": None, "fiscal": 675400}
+    assert rec.funds.annual.to_dict() == {
+        "total": 675400,
+        "central": None,
+        "provincial": None,
+        "local": None,
+        "self_raised": None,
+        "other": None,
+        "fiscal": 675400,
+    }
     assert rec.funds.period.is_empty()
     assert rec.fund_use == "用于支付村干部工资"
     assert rec.spending_plan == {"3月底": 25.0, "6月底": 50.0, "10月底": 75.0, "12月底": 100.0}
-    assert rec.goal_annual == ("1.加大村级组织建设保障力度，充分调动和激发农村干部的工作热情，"
-                               "确保村级组织机构的正常运转。")
+    assert rec.goal_annual == (
+        "1.加大村级组织建设保障力度，充分调动和激发农村干部的工作热情，确保村级组织机构的正常运转。"
+    )
     assert rec.goal_period == ""
     assert (rec.attribute, rec.period_years, rec.fill_date, rec.category) == ("", None, "", "")
     assert rec.quality_flags == []
@@ -85,19 +113,56 @@ def test_one_table_fields():
 def test_one_table_indicators():
     _, rec = _only_record("one-table.txt")
     assert rec.indicators == [
-        _ind("产出指标", "数量指标", "行政村数量", "经费保障行政村数量", "21个", "", 21, "个",
-             "年度工作计划"),
+        _ind(
+            "产出指标", "数量指标", "行政村数量", "经费保障行政村数量", "21个", "", 21, "个", "年度工作计划"
+        ),
         _ind("产出指标", "质量指标", "足额发放率", "足额发放率", "≥95%", "≥", 95, "%", "年度工作计划"),
         _ind("产出指标", "时效指标", "及时发放率", "及时发放率", "≥95%", "≥", 95, "%", "年度工作计划"),
-        _ind("产出指标", "成本指标", "预算成本内", "控制在预算成本内", "≤67.54万元", "≤", 67.54, "万元",
-             "2024县级预算编制通知"),
-        _ind("效益指标", "经济效益指标", "村级组织机构的正常运转", "是否能够保障村级组织机构的正常运转",
-             "得到保障", "", None, "", "年初工作计划"),
+        _ind(
+            "产出指标",
+            "成本指标",
+            "预算成本内",
+            "控制在预算成本内",
+            "≤67.54万元",
+            "≤",
+            67.54,
+            "万元",
+            "2024县级预算编制通知",
+        ),
+        _ind(
+            "效益指标",
+            "经济效益指标",
+            "村级组织机构的正常运转",
+            "是否能够保障村级组织机构的正常运转",
+            "得到保障",
+            "",
+            None,
+            "",
+            "年初工作计划",
+        ),
         # the source cell has a leading space: " 加强村干部工作稳定性"
-        _ind("效益指标", "社会效益指标", "加强村干部工作稳定性", "对所服务地区村两委队伍生活工作的影响",
-             "得到提升", "", None, "", "年初工作计划"),
-        _ind("满意度指标", "服务对象满意度指标", "村干部满意度", "村干部对工资发放是否满意", "≥95%", "≥", 95,
-             "%", "年度工作计划"),
+        _ind(
+            "效益指标",
+            "社会效益指标",
+            "加强村干部工作稳定性",
+            "对所服务地区村两委队伍生活工作的影响",
+            "得到提升",
+            "",
+            None,
+            "",
+            "年初工作计划",
+        ),
+        _ind(
+            "满意度指标",
+            "服务对象满意度指标",
+            "村干部满意度",
+            "村干部对工资发放是否满意",
+            "≥95%",
+            "≥",
+            95,
+            "%",
+            "年度工作计划",
+        ),
     ]
 
 
@@ -115,22 +180,61 @@ def test_wrapped_heading():
     assert rec.funds.annual.fiscal == 123000
     assert rec.funds.annual.other is None
     assert rec.fund_use == "村干部养老保险经费"
-    assert rec.goal_annual == ("1.加大村级组织建设保障力度，充分调动和激发农村干部的工作热情，"
-                               "确保村级组织机构的正常运转")
+    assert rec.goal_annual == (
+        "1.加大村级组织建设保障力度，充分调动和激发农村干部的工作热情，确保村级组织机构的正常运转"
+    )
     assert rec.indicators == [
-        _ind("产出指标", "数量指标", "行政村数量", "经费保障行政村数量", "21个", "", 21, "个",
-             "年初工作计划"),
-        _ind("产出指标", "质量指标", "保险缴纳到位率", "足额缴纳养老保险", "≥95%", "≥", 95, "%",
-             "年初工作计划"),
+        _ind(
+            "产出指标", "数量指标", "行政村数量", "经费保障行政村数量", "21个", "", 21, "个", "年初工作计划"
+        ),
+        _ind(
+            "产出指标", "质量指标", "保险缴纳到位率", "足额缴纳养老保险", "≥95%", "≥", 95, "%", "年初工作计划"
+        ),
         _ind("产出指标", "时效指标", "保险缴纳及时率", "及时缴纳保险", "≥95%", "≥", 95, "%", "年初工作计划"),
-        _ind("产出指标", "成本指标", "预算资金", "控制在预算成本内", "≤12.3万元", "≤", 12.3, "万元",
-             "2024县级预算编制通知"),
-        _ind("效益指标", "社会效益指标", "村级组织机构运转", "村级组织机构能否正常运转", "正常运转", "",
-             None, "", "年初工作计划"),
-        _ind("效益指标", "可持续影响指标", "增强村干部工作稳定性", "对所服务地区村两委队伍生活工作的影响",
-             "得到增强", "", None, "", "年初工作计划"),
-        _ind("满意度指标", "服务对象满意度指标", "村干部满意度", "村干部满意度", "≥95%", "≥", 95, "%",
-             "年度工作计划"),
+        _ind(
+            "产出指标",
+            "成本指标",
+            "预算资金",
+            "控制在预算成本内",
+            "≤12.3万元",
+            "≤",
+            12.3,
+            "万元",
+            "2024县级预算编制通知",
+        ),
+        _ind(
+            "效益指标",
+            "社会效益指标",
+            "村级组织机构运转",
+            "村级组织机构能否正常运转",
+            "正常运转",
+            "",
+            None,
+            "",
+            "年初工作计划",
+        ),
+        _ind(
+            "效益指标",
+            "可持续影响指标",
+            "增强村干部工作稳定性",
+            "对所服务地区村两委队伍生活工作的影响",
+            "得到增强",
+            "",
+            None,
+            "",
+            "年初工作计划",
+        ),
+        _ind(
+            "满意度指标",
+            "服务对象满意度指标",
+            "村干部满意度",
+            "村干部满意度",
+            "≥95%",
+            "≥",
+            95,
+            "%",
+            "年度工作计划",
+        ),
     ]
 
 
@@ -145,10 +249,28 @@ def test_placeholder_goal_table():
     assert rec.funds.annual.total == 210000
     assert rec.fund_use == "防火经费"
     assert rec.goal_annual == "1.目标内容1"
-    names = ["年度服务部门数量", "发票损耗率", "报告完成时间", "控制在预算内", "新增粮食产能", "社保费征缴率",
-             "对区域生态改善", "项目建成效果", "服务满意度"]
-    level2 = ["数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
-              "可持续影响指标", "服务对象满意度指标"]
+    names = [
+        "年度服务部门数量",
+        "发票损耗率",
+        "报告完成时间",
+        "控制在预算内",
+        "新增粮食产能",
+        "社保费征缴率",
+        "对区域生态改善",
+        "项目建成效果",
+        "服务满意度",
+    ]
+    level2 = [
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+    ]
     level1 = ["产出指标"] * 4 + ["效益指标"] * 4 + ["满意度指标"]
     assert rec.indicators == [
         _ind(l1, l2, n, n, "≥95百分比", "≥", 95, "百分比", "年初工作计划")
@@ -177,8 +299,9 @@ def test_whole_document():
     # 894.78万元: the 23 预算数 cells summed by hand
     assert sum(r.funds.annual.total for r in records) == 8_947_800
     assert sum(len(r.indicators) for r in records) == 9 * 9 + 14 * 7
-    assert all(r.spending_plan == {"3月底": 25.0, "6月底": 50.0, "10月底": 75.0, "12月底": 100.0}
-               for r in records)
+    assert all(
+        r.spending_plan == {"3月底": 25.0, "6月底": 50.0, "10月底": 75.0, "12月底": 100.0} for r in records
+    )
     # 怀财字【2024】7号村级组织运转（村干部工资）: 230.12万元
     assert records[16].funds.annual.total == 2_301_200
 

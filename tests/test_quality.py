@@ -11,13 +11,28 @@ from generator.quality import QUALITY_FLAGS, compute_flags
 _names = itertools.count(1)
 
 
-def _rec(name: str = "", *, annual: FundColumn | None = None, period: FundColumn | None = None,
-         line: int = 1, dept: str = "部门", unit: str = "单位", region: str = "某县", **kw) -> Record:
+def _rec(
+    name: str = "",
+    *,
+    annual: FundColumn | None = None,
+    period: FundColumn | None = None,
+    line: int = 1,
+    dept: str = "部门",
+    unit: str = "单位",
+    region: str = "某县",
+    **kw,
+) -> Record:
     # distinct default names: same-named records would be flagged as duplicates
     name = name or f"项目{next(_names)}"
-    rec = Record(project_name=name, source=SourceRef("x.txt", line, line + 10), region=region,
-                 department_name=dept, unit_name=unit,
-                 funds=Funds(period=period or FundColumn(), annual=annual or FundColumn()), **kw)
+    rec = Record(
+        project_name=name,
+        source=SourceRef("x.txt", line, line + 10),
+        region=region,
+        department_name=dept,
+        unit_name=unit,
+        funds=Funds(period=period or FundColumn(), annual=annual or FundColumn()),
+        **kw,
+    )
     rec.goal_annual = kw.get("goal_annual", "完成任务")
     return rec
 
@@ -32,12 +47,26 @@ def _flags(*records: Record) -> list[list[str]]:
 
 
 def test_every_code_is_explained():
-    for code in ("indicator_value_missing", "indicator_level_inferred", "table_truncated",
-                 "continuation_header_differs", "ocr_name_mismatch", "budget_amount_mismatch",
-                 "budget_line_missing", "department_name_truncated", "category_unmarked",
-                 "header_cell_misplaced", "funds_sum_mismatch", "annual_exceeds_period",
-                 "text_amount_mismatch", "placeholder_text", "implausible_unit", "boilerplate_values",
-                 "indicators_copied", "duplicate_submission"):
+    for code in (
+        "indicator_value_missing",
+        "indicator_level_inferred",
+        "table_truncated",
+        "continuation_header_differs",
+        "ocr_name_mismatch",
+        "budget_amount_mismatch",
+        "budget_line_missing",
+        "department_name_truncated",
+        "category_unmarked",
+        "header_cell_misplaced",
+        "funds_sum_mismatch",
+        "annual_exceeds_period",
+        "text_amount_mismatch",
+        "placeholder_text",
+        "implausible_unit",
+        "boilerplate_values",
+        "indicators_copied",
+        "duplicate_submission",
+    ):
         assert QUALITY_FLAGS[code]
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", c) for c in QUALITY_FLAGS)
 
@@ -78,16 +107,18 @@ def test_annual_exceeds_period():
 
 def test_text_amount_against_zero_total():
     # 000 攀登阅读: 总投入100万元 in the overview, 0 in the table
-    rec = _rec(overview="攀登阅读……提升项目，总投入100万元", annual=FundColumn(total=0),
-               period=FundColumn(total=0))
+    rec = _rec(
+        overview="攀登阅读……提升项目，总投入100万元", annual=FundColumn(total=0), period=FundColumn(total=0)
+    )
     assert _flags(rec) == [["text_amount_mismatch"]]
     assert "1,000,000元" in rec.quality_notes["text_amount_mismatch"]
     assert "0元" in rec.quality_notes["text_amount_mismatch"]
 
 
 def test_text_amount_weak_word_against_zero_and_different_total():
-    zero = _rec(overview="经费用于繁城镇建筑垃圾存放及再生利用处理,共425000元,主要为",
-                annual=FundColumn(total=0))
+    zero = _rec(
+        overview="经费用于繁城镇建筑垃圾存放及再生利用处理,共425000元,主要为", annual=FundColumn(total=0)
+    )
     bigger = _rec(overview="项目资金1500万元全部用于开发区", annual=FundColumn(total=5_000_000))
     assert _flags(zero, bigger) == [["text_amount_mismatch"], ["text_amount_mismatch"]]
 
@@ -119,25 +150,34 @@ def test_no_placeholder():
 
 def test_implausible_unit_against_stated_amount():
     # 000: ≤425000万元/项 on a project the text says costs 425000元 (table total 0)
-    rec = _rec(overview="共425000元", annual=FundColumn(total=0),
-               indicators=[_ind("繁城镇建筑垃圾存放及再生", "≤425000万元/项", "成本指标", 425000, "万元/项")])
+    rec = _rec(
+        overview="共425000元",
+        annual=FundColumn(total=0),
+        indicators=[_ind("繁城镇建筑垃圾存放及再生", "≤425000万元/项", "成本指标", 425000, "万元/项")],
+    )
     compute_flags([rec])
     assert "implausible_unit" in rec.quality_flags
     assert "≤425000万元/项" in rec.quality_notes["implausible_unit"]
 
 
 def test_implausible_unit_against_total():
-    rec = _rec(annual=FundColumn(total=675400),
-               indicators=[_ind("预算成本内", "≤67540万元", "成本指标", 67540, "万元")])
+    rec = _rec(
+        annual=FundColumn(total=675400),
+        indicators=[_ind("预算成本内", "≤67540万元", "成本指标", 67540, "万元")],
+    )
     assert _flags(rec) == [["implausible_unit"]]
 
 
 def test_plausible_units():
-    cost = _rec(annual=FundColumn(total=675400),
-                indicators=[_ind("预算成本内", "≤67.54万元", "成本指标", 67.54, "万元")])
+    cost = _rec(
+        annual=FundColumn(total=675400),
+        indicators=[_ind("预算成本内", "≤67.54万元", "成本指标", 67.54, "万元")],
+    )
     # a benefit may exceed the cost: not a cost indicator
-    benefit = _rec(annual=FundColumn(total=10000), indicators=[_ind("带动销售额", "≥500万元", "经济效益指标",
-                                                                    500, "万元")])
+    benefit = _rec(
+        annual=FundColumn(total=10000),
+        indicators=[_ind("带动销售额", "≥500万元", "经济效益指标", 500, "万元")],
+    )
     no_reference = _rec(indicators=[_ind("成本", "≤425000万元", "成本指标", 425000, "万元")])
     assert _flags(cost, benefit, no_reference) == [[], [], []]
 
@@ -154,8 +194,12 @@ def test_boilerplate_values():
 
 
 def _indicators() -> list[Indicator]:
-    return [_ind("年度服务部门数量", "3个"), _ind("发票损耗率", "≤1%"), _ind("报告完成时间", "12月底"),
-            _ind("服务满意度", "≥90%")]
+    return [
+        _ind("年度服务部门数量", "3个"),
+        _ind("发票损耗率", "≤1%"),
+        _ind("报告完成时间", "12月底"),
+        _ind("服务满意度", "≥90%"),
+    ]
 
 
 def test_indicators_copied():
@@ -167,13 +211,18 @@ def test_indicators_copied():
 
 
 def test_indicators_not_copied():
-    same_dept = [_rec("防火经费", dept="镇政府", indicators=_indicators()),
-                 _rec("统计站办公经费", dept="镇政府", indicators=_indicators())]
-    related = [_rec("村干部工资", dept="甲镇", indicators=_indicators()),
-               _rec("村干部工资补贴", dept="乙镇", indicators=_indicators())]
-    different = [_rec("防火经费", dept="镇政府", indicators=_indicators()),
-                 _rec("统计站办公经费", dept="统计局",
-                      indicators=[*_indicators()[:3], _ind("满意度", "≥95%")])]
+    same_dept = [
+        _rec("防火经费", dept="镇政府", indicators=_indicators()),
+        _rec("统计站办公经费", dept="镇政府", indicators=_indicators()),
+    ]
+    related = [
+        _rec("村干部工资", dept="甲镇", indicators=_indicators()),
+        _rec("村干部工资补贴", dept="乙镇", indicators=_indicators()),
+    ]
+    different = [
+        _rec("防火经费", dept="镇政府", indicators=_indicators()),
+        _rec("统计站办公经费", dept="统计局", indicators=[*_indicators()[:3], _ind("满意度", "≥95%")]),
+    ]
     for group in (same_dept, related, different):
         assert _flags(*group) == [[], []]
 
@@ -189,8 +238,10 @@ def test_duplicate_submission():
 
 def test_deterministic_and_idempotent():
     def build() -> list[Record]:
-        return [_rec("防火经费", dept="镇政府", indicators=_indicators(), goal_annual="1.目标内容1"),
-                _rec("统计站办公经费", dept="统计局", indicators=_indicators())]
+        return [
+            _rec("防火经费", dept="镇政府", indicators=_indicators(), goal_annual="1.目标内容1"),
+            _rec("统计站办公经费", dept="统计局", indicators=_indicators()),
+        ]
 
     first, second = build(), build()
     compute_flags(first)

@@ -90,8 +90,9 @@ def _generated(content: Path) -> dict[str, str]:
     for path in sorted(content.rglob("*")):
         rel = path.relative_to(content).as_posix()
         top = rel.split("/", 1)[0]
-        if path.suffix in (".md", ".svg") and (top in ("projects", "departments", "regions", "assets")
-                                               or rel in GENERATED_FILES):
+        if path.suffix in (".md", ".svg") and (
+            top in ("projects", "departments", "regions", "assets") or rel in GENERATED_FILES
+        ):
             out[rel] = path.read_text(encoding="utf-8")
     return out
 

@@ -81,8 +81,7 @@ def _classify(rows: list[_Row]) -> list[tuple[_Row, str]]:
     heads = [i for i, r in enumerate(rows) if _ORGANISATION.search(r.name)]
 
     def leaves_after(i: int, stop: int) -> Decimal:
-        return sum((r.amount for j, r in enumerate(rows[i + 1: stop], i + 1) if j not in heads),
-                   Decimal(0))
+        return sum((r.amount for j, r in enumerate(rows[i + 1 : stop], i + 1) if j not in heads), Decimal(0))
 
     totals: set[int] = set()
     subtotals: set[int] = set()
@@ -123,7 +122,7 @@ def _norm_name(name: str) -> str:
 
 
 def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -195,11 +194,20 @@ def reconcile(records: list[Record], budget: list[BudgetLine]) -> list[tuple[int
     for ri, record in enumerate(records):
         if ri not in used_records:
             record.budget_match = None
-            record.flag("budget_line_missing", "no line of the 项目支出预算表 matches this project's name "
-                        f"and amount ({_yuan(_main_amount(record))})")
-    return [(line.line, f"预算表第{line.line}行项目“{line.name}”（{line.unit_name}，"
-                        f"{_yuan(line.amount_yuan)}）没有对应的项目支出绩效目标表")
-            for bi, line in enumerate(budget) if bi not in used_lines]
+            record.flag(
+                "budget_line_missing",
+                "no line of the 项目支出预算表 matches this project's name "
+                f"and amount ({_yuan(_main_amount(record))})",
+            )
+    return [
+        (
+            line.line,
+            f"预算表第{line.line}行项目“{line.name}”（{line.unit_name}，"
+            f"{_yuan(line.amount_yuan)}）没有对应的项目支出绩效目标表",
+        )
+        for bi, line in enumerate(budget)
+        if bi not in used_lines
+    ]
 
 
 def _main_amount(record: Record) -> Amount:
@@ -212,8 +220,9 @@ def _apply(record: Record, line: BudgetLine) -> None:
     if _norm_name(record.project_name) != _norm_name(line.name):
         record.flag("ocr_name_mismatch", f"budget table line {line.line}: {line.name}")
     own = _main_amount(record)
-    within_rounding = (own is not None and line.amount_yuan is not None
-                       and abs(own - line.amount_yuan) <= _ROUNDING_YUAN)
+    within_rounding = (
+        own is not None and line.amount_yuan is not None and abs(own - line.amount_yuan) <= _ROUNDING_YUAN
+    )
     # the budget table prints 万元 to two decimals: 9,960 yuan is its 1.00, not a mismatch
     if line.amount_yuan not in _record_amounts(record) and not within_rounding:
         note = f"table {_yuan(own)}, budget table line {line.line} {_yuan(line.amount_yuan)}"

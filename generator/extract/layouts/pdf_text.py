@@ -51,10 +51,19 @@ _FUND_ROWS = (
 )
 
 # the level-2 labels as this layout prints them; a wrapped one is joined first
-_LEVEL2_LABELS = frozenset({
-    "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标",
-    "生态效益指标", "可持续影响指标", "服务对象满意度指标",
-})
+_LEVEL2_LABELS = frozenset(
+    {
+        "数量指标",
+        "质量指标",
+        "时效指标",
+        "成本指标",
+        "经济效益指标",
+        "社会效益指标",
+        "生态效益指标",
+        "可持续影响指标",
+        "服务对象满意度指标",
+    }
+)
 # level-1 labels are always broken as "产出\n指标"
 _LEVEL1_HEADS = frozenset({"产出", "效益", "满意度", "成本"})
 # vertical "绩 效 指 标" label and page numbers that a page break drops into the table
@@ -131,9 +140,9 @@ def _header(record: Record, lines: list[str], start: int, end: int) -> None:
     for i in range(start, end):
         raw = lines[i].strip()
         if raw.startswith("项目名称 ") and not record.project_name:
-            record.project_name = squash_spaces(raw[len("项目名称 "):])
+            record.project_name = squash_spaces(raw[len("项目名称 ") :])
         elif raw.startswith("主管部门及代码"):
-            dept, _, unit = raw[len("主管部门及代码"):].partition(" 实施单位 ")
+            dept, _, unit = raw[len("主管部门及代码") :].partition(" 实施单位 ")
             record.department_code, record.department_name = split_department(dept)
             record.unit_name = squash_spaces(unit)
         elif raw.startswith("项目属性"):
@@ -143,7 +152,7 @@ def _header(record: Record, lines: list[str], start: int, end: int) -> None:
 
 
 def _attribute(record: Record, raw: str, line_no: int) -> None:
-    attr, _, period = raw[len("项目属性"):].partition(" 项目期 ")
+    attr, _, period = raw[len("项目属性") :].partition(" 项目期 ")
     attr, period = attr.strip(), period.strip()
     record.attribute = parse_attribute(attr) if attr.endswith("）") or "项目" in attr else squash_spaces(attr)
     record.period_years = parse_years(period) if re.fullmatch(r"\d+\s*年", period) else None
@@ -211,12 +220,12 @@ def _label_at(lines: list[str], i: int, end: int, parts: tuple[str, ...]) -> tup
         # "立项依据 …" prints the whole label on one line
         joined = "".join(parts[n:])
         if n == 0 and len(parts) > 1 and (text == joined or text.startswith(joined + " ")):
-            return k, text[len(joined):].strip()
+            return k, text[len(joined) :].strip()
         if text == part:
             k += 1
             continue
         if last and text.startswith(part + " "):
-            return k, text[len(part):].strip()
+            return k, text[len(part) :].strip()
         return None
     return k - 1, ""
 
@@ -229,7 +238,7 @@ def _unsplit_basis_label(lines: list[str], start: int, end: int) -> tuple[list[s
     if "依" in stripped and "据" in stripped and "立项" in stripped:
         a, b, c = stripped.index("立项"), stripped.index("依"), stripped.index("据")
         if a < b < c:
-            part = part[:a] + part[b + 1:c] + ["立项", "依据"] + part[c + 1:]
+            part = part[:a] + part[b + 1 : c] + ["立项", "依据"] + part[c + 1 :]
     return part, 0, len(part)
 
 
@@ -262,7 +271,7 @@ def _goals(lines: list[str], start: int, end: int) -> tuple[str, str, str]:
     first = next((t for _, t in body if t), "")
     if first.startswith("目标 "):
         # both goals on the label's line: "目标 保证完成任务 保证完成任务"
-        return (*_split_one_line(first[len("目标 "):]), "")
+        return (*_split_one_line(first[len("目标 ") :]), "")
     body = [(i, t) for i, t in body if t != "目标"]
     texts = [t for _, t in body if t]
     if not texts:
@@ -312,8 +321,11 @@ def _sentence_split(texts: list[str]) -> int:
     the one nearest the middle."""
     widest = max(_width(t) for t in texts)
     total = sum(len(_flat(t)) for t in texts)
-    candidates = [k for k in range(1, len(texts))
-                  if texts[k - 1].rstrip()[-1:] in _SENTENCE_END and _width(texts[k - 1]) < widest - 2]
+    candidates = [
+        k
+        for k in range(1, len(texts))
+        if texts[k - 1].rstrip()[-1:] in _SENTENCE_END and _width(texts[k - 1]) < widest - 2
+    ]
     if not candidates:
         # a full-width line may end the period goal too ("…通行环境。\n本年度完成…")
         candidates = [k for k in range(1, len(texts)) if texts[k - 1].rstrip()[-1:] in _SENTENCE_END]
@@ -349,7 +361,7 @@ def _indicator_tokens(lines: list[str], start: int, end: int) -> list[_Word | _L
             level1 = canonical_level1(text + "指标") or ""
             words.append("L1:" + level1)
             # "效益\n指标 经济效益指标 经济效益指标": the row shares the label's line
-            rest = following[len("指标"):].strip()
+            rest = following[len("指标") :].strip()
             if rest:
                 rows[k + 1] = (rows[k + 1][0], rest)
                 k += 1
@@ -378,9 +390,14 @@ def _indicator_tokens(lines: list[str], start: int, end: int) -> list[_Word | _L
         # 工程完成度 完成" is the two sides' labels (the period side empty); it is a name only
         # where the line prints the label again for the annual side ("时效指标 时效指标 按月发放
         # 时效指标 时效指标 按月发放").
-        as_name = bool(out) and isinstance(out[-1], _Label) and out[-1].level2 == w.text \
-            and isinstance(nxt, _Word) and not nxt.first \
+        as_name = (
+            bool(out)
+            and isinstance(out[-1], _Label)
+            and out[-1].level2 == w.text
+            and isinstance(nxt, _Word)
+            and not nxt.first
             and (out[-1].line != w.line or _count_on_line(words, w) >= 3)
+        )
         if w.text in _LEVEL2_LABELS and not as_name:
             out.append(_Label(w.text, level1, w.line))
             k += 1
@@ -448,8 +465,11 @@ def _piece_groups(words: list[_Word], head: int = 0) -> list[list[_Word]]:
     done: set[int] = set()
     for n, g in enumerate(groups):
         line = by_line.get(g[0].line, [])
-        if not (head and n == 0) and len(line) >= 4 \
-                and sum(1 for x in line if len(_group_text(x)) == 1) >= len(line) / 2:
+        if (
+            not (head and n == 0)
+            and len(line) >= 4
+            and sum(1 for x in line if len(_group_text(x)) == 1) >= len(line) / 2
+        ):
             if g[0].line not in done:
                 done.add(g[0].line)
                 out.append([w for x in line for w in x])
@@ -511,17 +531,21 @@ def _split_name_value(words: list[_Word], name_width: int = 0) -> tuple[str, str
         first = _flat(lines[m][0].text)
         # (not a number inside a wrapped value: "…每增加\n3年，每月标准\n提高 50元")
         # nor after a name that ended lines before: "评价报告整改时间\n专家评审结束\n7 日内"
-        clause = m >= 2 and (re.search("[，,、；;]", first)
-                             or (m == 2 and bool(_NAME_END.search(_words_text(lines[0])))))
+        clause = m >= 2 and (
+            re.search("[，,、；;]", first) or (m == 2 and bool(_NAME_END.search(_words_text(lines[0]))))
+        )
         if len(lines[m]) == 1 and (_NUMERIC.match(first) or _DATE.match(first)) and not clause:
             name = [p for ln in lines[:m] for p in ln]
-            return _words_text(name), _words_text(pieces[len(name):])
+            return _words_text(name), _words_text(pieces[len(name) :])
     # two Chinese words on one line: the second begins the value, unless the line has
     # several such spaces (a justified name line "怀 ， 增强 老 干部 的 幸 福指")
     for k in range(1, len(pieces)):
         if _strong_boundary(pieces[k - 1], pieces[k]):
-            same_line = [j for j in range(1, len(pieces)) if pieces[j].line == pieces[k].line
-                         and _strong_boundary(pieces[j - 1], pieces[j])]
+            same_line = [
+                j
+                for j in range(1, len(pieces))
+                if pieces[j].line == pieces[k].line and _strong_boundary(pieces[j - 1], pieces[j])
+            ]
             if len(same_line) == 1:
                 return _words_text(pieces[:k]), _words_text(pieces[k:])
     # a number with its unit at the end, after a name of at most two lines
@@ -573,9 +597,15 @@ def _split_by_lines(pieces: list[_Word], name_width: int = 0) -> tuple[str, str]
     before = [p for line in lines[:-1] for p in line]
     ended = _words_text(lines[k - 1])
     echo = last in _flat(_words_text(lines[0])) or last in _flat(_words_text(lines[-2]))
-    if len(last) <= 6 and k < len(lines) - 1 and echo and (
+    if (
+        len(last) <= 6
+        and k < len(lines) - 1
+        and echo
+        and (
             last == _flat(_words_text(lines[-2]))
-            or not (_NAME_END.search(ended) or ended[-1] in _SENTENCE_END)):
+            or not (_NAME_END.search(ended) or ended[-1] in _SENTENCE_END)
+        )
+    ):
         return _words_text(before), _words_text(lines[-1])
     name = [p for line in lines[:k] for p in line]
     value = [p for line in lines[k:] for p in line]
@@ -632,13 +662,22 @@ def _rows_by_line(words: list[_Word], head: int = 0) -> list[list[_Word]]:
     current: list[int] = []
     for i, p in enumerate(pieces):
         cur = [pieces[j] for j in current]
-        if p.first and not current and rows and _UNIT_ONLY.match(_flat(p.text)) \
-                and pieces[rows[-1][-1]].text[-1].isdigit():
+        if (
+            p.first
+            and not current
+            and rows
+            and _UNIT_ONLY.match(_flat(p.text))
+            and pieces[rows[-1][-1]].text[-1].isdigit()
+        ):
             # "≤18430000\n万元": the unit on a line of its own belongs to the value before it
             rows[-1].append(i)
             continue
-        if current and p.first and _row_complete(cur) \
-                and not (_is_value(p.text) and not any(_is_value(c.text) for c in cur)):
+        if (
+            current
+            and p.first
+            and _row_complete(cur)
+            and not (_is_value(p.text) and not any(_is_value(c.text) for c in cur))
+        ):
             rows.append(current)
             current = []
         elif current and not p.first and _strong_boundary(cur[-1], p) and _row_complete(cur):
@@ -649,8 +688,12 @@ def _rows_by_line(words: list[_Word], head: int = 0) -> list[list[_Word]]:
         nxt = pieces[i + 1] if i + 1 < len(pieces) else None
         # "name value name value" on one line: close the row after a value, unless the value
         # goes on ("3000 元/人/\n一次性") or the next piece on the line is the value
-        if _is_value(p.text) and any(not _is_value(c.text) for c in cur[:-1]) and not p.text.endswith("/") \
-                and not (nxt is not None and not nxt.first and _is_value(nxt.text)):
+        if (
+            _is_value(p.text)
+            and any(not _is_value(c.text) for c in cur[:-1])
+            and not p.text.endswith("/")
+            and not (nxt is not None and not nxt.first and _is_value(nxt.text))
+        ):
             rows.append(current)
             current = []
     if current:
@@ -670,8 +713,9 @@ class _SideRow:
     words: list[_Word]
 
 
-def _decode_group(label: _Label, period: list[_Word], rest: list[_Word]) -> tuple[list[_SideRow],
-                                                                                 list[_SideRow], bool]:
+def _decode_group(
+    label: _Label, period: list[_Word], rest: list[_Word]
+) -> tuple[list[_SideRow], list[_SideRow], bool]:
     """Rows of one level-2 group: period words before the annual label, then the rest
     (annual row 1, period row 2, annual row 2, ...). Returns (period, annual, symmetric)."""
     p_rows: list[_SideRow] = []
@@ -700,7 +744,7 @@ def _decode_group(label: _Label, period: list[_Word], rest: list[_Word]) -> tupl
             first_rows = [rest]
         if first_rows:
             a_rows.append(_SideRow(label, first_rows[0]))
-            rest = rest[len(first_rows[0]):]
+            rest = rest[len(first_rows[0]) :]
     while rest:
         j = _square(rest)
         if not j:
@@ -711,8 +755,8 @@ def _decode_group(label: _Label, period: list[_Word], rest: list[_Word]) -> tupl
             break
         p_rows.append(_SideRow(label, rest[:j]))
         m = _copy_length(rest[j:], "".join(_flat(w.text) for w in rest[:j]))
-        a_rows.append(_SideRow(label, rest[j:j + m]))
-        rest = rest[j + m:]
+        a_rows.append(_SideRow(label, rest[j : j + m]))
+        rest = rest[j + m :]
     return p_rows, a_rows, symmetric
 
 
@@ -759,8 +803,16 @@ def _indicator(record: Record, scope: str, row: _SideRow, name_width: int = 0) -
     if not name:
         record.flag("indicator_name_missing", f"line {row.words[0].line}: value {value} has no name")
     op, number, unit = parse_value(value)
-    return Indicator(scope=scope, level1=level1_for(level2, row.label.level1), level2=level2,
-                     name=name, value=value, op=op, number=number, unit=unit)
+    return Indicator(
+        scope=scope,
+        level1=level1_for(level2, row.label.level1),
+        level2=level2,
+        name=name,
+        value=value,
+        op=op,
+        number=number,
+        unit=unit,
+    )
 
 
 # ---------------------------------------------------------------- tables
@@ -776,8 +828,13 @@ def _extract_table(lines: list[str], start: int, end: int, file: str) -> Extract
         line_end -= 1
     name_at = _find(lines, start, end, lambda t: t.startswith("项目名称 "))
     if name_at < 0:
-        return ExtractedTable(start + 1, line_end, None, "failed",
-                              f"lines {start + 1}-{line_end}: no \"项目名称 …\" line after the title")
+        return ExtractedTable(
+            start + 1,
+            line_end,
+            None,
+            "failed",
+            f'lines {start + 1}-{line_end}: no "项目名称 …" line after the title',
+        )
     record = Record(project_name="", source=SourceRef(file, start + 1, line_end, NAME))
     funds_at = _find(lines, start, end, lambda t: t == "项目资金")
     text_at = _find(lines, start, end, lambda t: t == "项目" or t.startswith("项目概况"))
@@ -793,8 +850,9 @@ def _extract_table(lines: list[str], start: int, end: int, file: str) -> Extract
         vertical = _find(lines, goals_label, goals_end, lambda t: t == "绩")
         goals_stop = vertical if vertical >= 0 else goals_end
         texts_end = _find(lines, start, goals_label, lambda t: t.startswith("实施期目标"))
-        missing = _text_sections(record, lines, text_at if text_at >= 0 else start,
-                                 texts_end if texts_end >= 0 else goals_label)
+        missing = _text_sections(
+            record, lines, text_at if text_at >= 0 else start, texts_end if texts_end >= 0 else goals_label
+        )
         record.goal_period, record.goal_annual, note = _goals(lines, goals_label + 1, goals_stop)
     else:
         missing = _text_sections(record, lines, text_at if text_at >= 0 else start, goals_end)

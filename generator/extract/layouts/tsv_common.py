@@ -37,8 +37,17 @@ from generator.text import (
 
 TITLE_MARKS = ("项目支出绩效目标表", "项目支出绩效目标申报表")
 # the national order of level-2 labels; used to infer the label of rows printed before any label
-NATIONAL_ORDER = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标",
-                  "生态效益指标", "可持续影响指标", "服务对象满意度指标")
+NATIONAL_ORDER = (
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+)
 _HEADER_WORDS = {"绩效指标", "一级指标", "二级指标", "三级指标", "指标值"}
 _FOOTER_WORDS = ("负责人", "经办人", "联系电话", "填报日期")
 _GOAL_LABELS = {"实施期目标", "中期目标", "年度目标", "年度绩效目标"}
@@ -146,8 +155,11 @@ def _read_block(lines: list[str], title: int, stop: int) -> Block:
             end = i
         else:
             break  # prose after the last table of a document (003: 十一、国有资产…)
-    rows = [to_row(i + 1, lines[i]) for i in range(first, end + 1)
-            if lines[i].strip() and not is_separator(lines[i])]
+    rows = [
+        to_row(i + 1, lines[i])
+        for i in range(first, end + 1)
+        if lines[i].strip() and not is_separator(lines[i])
+    ]
     return Block(title + 1, first + 1, end + 1, rows, footer, True)
 
 
@@ -163,10 +175,19 @@ _TEXT_FIELDS = (  # label start -> field; labels vary ("项目设立在条件", 
     ("项目实施计划", "plan"),
 )
 FIELD_LABELS = {
-    "project_name": "项目名称", "department": "主管部门及代码", "unit_name": "实施单位",
-    "attribute": "项目属性", "period_years": "项目期", "funds": "项目资金", "overview": "项目概况",
-    "basis": "立项依据", "necessity": "项目设立必要性", "measures": "保证项目实施的制度、措施",
-    "plan": "项目实施计划", "goal_period": "实施期目标", "goal_annual": "年度目标",
+    "project_name": "项目名称",
+    "department": "主管部门及代码",
+    "unit_name": "实施单位",
+    "attribute": "项目属性",
+    "period_years": "项目期",
+    "funds": "项目资金",
+    "overview": "项目概况",
+    "basis": "立项依据",
+    "necessity": "项目设立必要性",
+    "measures": "保证项目实施的制度、措施",
+    "plan": "项目实施计划",
+    "goal_period": "实施期目标",
+    "goal_annual": "年度目标",
 }
 
 
@@ -195,8 +216,13 @@ def _text_field(label: str) -> str | None:
     return next((f for start, f in _TEXT_FIELDS if label.startswith(start)), None)
 
 
-_HEADER_KEYS = (("项目名称", "project_name"), ("主管部门", "department"), ("实施单位", "unit_name"),
-                ("项目属性", "attribute"), ("项目期", "period_years"))
+_HEADER_KEYS = (
+    ("项目名称", "project_name"),
+    ("主管部门", "department"),
+    ("实施单位", "unit_name"),
+    ("项目属性", "attribute"),
+    ("项目期", "period_years"),
+)
 
 
 def _header_key(key: str) -> str | None:
@@ -276,8 +302,10 @@ def _read_goal_texts(head: Header, row: Row, cols: dict[str, int]) -> None:
         # one goal text: it belongs to the goal label it stands under (003 申报表 prints only
         # the 年度目标); the column is the only evidence, ties go to the period goal
         cell = texts[0]
-        near = min(("goal_period", "goal_annual"), key=lambda k: abs(cols.get(k, 0 if k == "goal_period"
-                                                                           else 10**6) - cell.col))
+        near = min(
+            ("goal_period", "goal_annual"),
+            key=lambda k: abs(cols.get(k, 0 if k == "goal_period" else 10**6) - cell.col),
+        )
         head.put(near, tidy_spaces(cell.text), row.line)
 
 
@@ -306,7 +334,7 @@ _FUND_WORDS = (  # label words -> fund row; checked in order
 
 
 def fund_key(label: str) -> str | None:
-    """"其中:中央财政资金" -> central; "县(区)级财政资金", "市级(区)财政资金" -> local."""
+    """ "其中:中央财政资金" -> central; "县(区)级财政资金", "市级(区)财政资金" -> local."""
     s = flatten(label)
     for word, key in _FUND_WORDS:
         if word in s:
@@ -469,7 +497,7 @@ class IndicatorReader:
         return l1
 
     def _labels_only(self, lead: list[Tok], l2s: list[Tok]) -> None:
-        """"效益指标 | 经济效益指标 | 经济效益指标": period label, then annual label; no indicator."""
+        """ "效益指标 | 经济效益指标 | 经济效益指标": period label, then annual label; no indicator."""
         self._set_l1(lead)
         if l2s:
             self.period_l2 = l2s[0].canon
@@ -485,8 +513,13 @@ class IndicatorReader:
 
     def _both_sides(self, row: Row, lead: list[Tok], l2s: list[Tok], run: list[Tok], rest: list[Tok]) -> None:
         l1 = self._set_l1(lead)
-        if len(l2s) >= 2 and l2s[0].kind == COST and l2s[1].kind == COST and l1 is None \
-                and lead.index(l2s[0]) == 0:
+        if (
+            len(l2s) >= 2
+            and l2s[0].kind == COST
+            and l2s[1].kind == COST
+            and l1 is None
+            and lead.index(l2s[0]) == 0
+        ):
             # 000 line 72 "成本 指标 | 成本 指标": level 1 成本指标 printed with level 2 成本指标
             self.printed_l1 = "成本指标"
             l2s = l2s[1:]
@@ -559,7 +592,7 @@ class IndicatorReader:
 
     def _emit_pairs(self, scope: str, run: list[Tok], line: int) -> None:
         for i in range(0, len(run), 2):
-            self._emit(scope, run[i:i + 2], line)
+            self._emit(scope, run[i : i + 2], line)
 
     def _emit(self, scope: str, pair: list[Tok], line: int) -> None:
         if not pair:
@@ -585,7 +618,8 @@ class IndicatorReader:
             for ind, _ in pending:
                 ind.level2, ind.level1 = guess, level1_for(guess)
             self.notes.setdefault("indicator_level_inferred", []).insert(
-                0, f"lines {lines[0]}-{lines[-1]}: rows before any level-2 label taken as {guess}")
+                0, f"lines {lines[0]}-{lines[-1]}: rows before any level-2 label taken as {guess}"
+            )
         return out
 
 
@@ -597,7 +631,7 @@ def _label_before(first: str | None) -> str:
 
 
 def clean_value(text: str) -> str:
-    """"::100%" -> "100%", ": 座" -> "座": the colons are an export artefact."""
+    """ "::100%" -> "100%", ": 座" -> "座": the colons are an export artefact."""
     return tidy_spaces(tidy_spaces(text).lstrip(":："))
 
 
@@ -605,8 +639,16 @@ def make_indicator(scope: str, level2: str, printed_l1: str, name: str, value: s
     value = clean_value(value)
     op, number, unit = parse_value(value)
     level1 = level1_for(level2, printed_l1) if level2 else ""
-    return Indicator(scope=scope, level1=level1, level2=level2, name=tidy_spaces(name), value=value,
-                     op=op, number=number, unit=unit)
+    return Indicator(
+        scope=scope,
+        level1=level1,
+        level2=level2,
+        name=tidy_spaces(name),
+        value=value,
+        op=op,
+        number=number,
+        unit=unit,
+    )
 
 
 # ---------------------------------------------------------------- footer
@@ -651,8 +693,9 @@ def parse_block(block: Block) -> Parsed:
 
 def same_project(a: Parsed, b: Parsed) -> bool:
     keys = ("project_name", "department")
-    return all(flatten(a.header.get(k)) == flatten(b.header.get(k)) for k in keys) \
-        and bool(a.header.get("project_name"))
+    return all(flatten(a.header.get(k)) == flatten(b.header.get(k)) for k in keys) and bool(
+        a.header.get("project_name")
+    )
 
 
 def group_pages(parsed: list[Parsed]) -> list[list[Parsed]]:
@@ -681,21 +724,23 @@ def header_differences(first: Header, later: Header) -> list[str]:
 
 
 def _diff_snippet(a: str, b: str) -> str:
-    """"…第四十一次… vs …第四十七次…": the differing part with a little context."""
+    """ "…第四十一次… vs …第四十七次…": the differing part with a little context."""
     sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
     if not ops:
         return ""
     _, i1, i2, j1, j2 = ops[0]
     lo_a, lo_b = max(i1 - 3, 0), max(j1 - 3, 0)
-    return f"'{a[lo_a:i2 + 3]}' vs '{b[lo_b:j2 + 3]}'"
+    return f"'{a[lo_a : i2 + 3]}' vs '{b[lo_b : j2 + 3]}'"
 
 
 def build_record(pages: list[Parsed], file: str, layout: str) -> Record:
     first = pages[0]
     head = first.header
-    record = Record(project_name=head.get("project_name"),
-                    source=SourceRef(file, first.block.title_line, first.block.end, layout))
+    record = Record(
+        project_name=head.get("project_name"),
+        source=SourceRef(file, first.block.title_line, first.block.end, layout),
+    )
     record.source.continued = [(p.block.start, p.block.end) for p in pages[1:]]
     _fill_header(record, head)
     reader = IndicatorReader()
@@ -731,7 +776,8 @@ def _missing_parts(pages: list[Parsed], record: Record) -> list[str]:
     if not pages[0].header.get("overview"):
         missing.append("项目概况")
     if not (record.goal_period or record.goal_annual) and not any(
-            _goal_label_row(r) for p in pages for r in p.header_rows):
+        _goal_label_row(r) for p in pages for r in p.header_rows
+    ):
         missing.append("总体目标")
     if not any(p.indicator_rows for p in pages):
         missing.append("绩效指标")
@@ -761,18 +807,27 @@ def flag_truncated_departments(records: list[tuple[Record, int]]) -> None:
     for r, _ in records:
         names.setdefault(r.department_code, set()).add(r.department_name)
     for r, line in records:
-        full = sorted(n for n in names.get(r.department_code, set())
-                      if n != r.department_name and n.startswith(r.department_name))
+        full = sorted(
+            n
+            for n in names.get(r.department_code, set())
+            if n != r.department_name and n.startswith(r.department_name)
+        )
         if r.department_name and full:
-            r.flag("department_name_truncated",
-                   f"line {line}: '{r.department_name}' printed, '{full[-1]}' elsewhere with code "
-                   f"{r.department_code}")
+            r.flag(
+                "department_name_truncated",
+                f"line {line}: '{r.department_name}' printed, '{full[-1]}' elsewhere with code "
+                f"{r.department_code}",
+            )
 
 
 def extract_tables(lines: list[str], file: str, layout: str) -> LayoutResult:
     groups = group_pages([parse_block(b) for b in find_blocks(lines)])
     tables = [table_for(group, file, layout) for group in groups]
-    flag_truncated_departments([
-        (t.record, g[0].header.lines.get("department", t.line_start))
-        for t, g in zip(tables, groups, strict=True) if t.record is not None])
+    flag_truncated_departments(
+        [
+            (t.record, g[0].header.lines.get("department", t.line_start))
+            for t, g in zip(tables, groups, strict=True)
+            if t.record is not None
+        ]
+    )
     return LayoutResult(tables=tables)

@@ -201,7 +201,7 @@ def _fund_use(rows: list[Row]) -> str:
     if start is None:
         return ""
     stop = stop if stop is not None and stop > start else start + 2
-    return join_lines([t for row in rows[start + 1: stop] for t in _texts(row)])
+    return join_lines([t for row in rows[start + 1 : stop] for t in _texts(row)])
 
 
 def _spending_plan(rows: list[Row]) -> dict[str, float]:
@@ -223,13 +223,14 @@ def _goal(rows: list[Row]) -> str:
 
 
 def _indicators(rows: list[Row]) -> list[Indicator]:
-    start = next((i for i, row in enumerate(rows)
-                  if tuple(_label(c.text) for c in row[:3]) == _INDICATOR_HEADER), None)
+    start = next(
+        (i for i, row in enumerate(rows) if tuple(_label(c.text) for c in row[:3]) == _INDICATOR_HEADER), None
+    )
     if start is None:
         return []
     out: list[Indicator] = []
     printed_level1 = printed_level2 = ""
-    for row in rows[start + 1:]:
+    for row in rows[start + 1 :]:
         if len(row) < 6:
             continue
         l1, l2, name, description, value, basis = (c.text for c in row[:6])
@@ -241,11 +242,20 @@ def _indicators(rows: list[Row]) -> list[Indicator]:
         level1 = canonical_level1(printed_level1) or level1_for(level2)
         value = squash_spaces(value)
         op, number, unit = parse_value(value)
-        out.append(Indicator(
-            scope="annual", level1=level1, level2=level2, name=squash_spaces(name), value=value,
-            op=op, number=number, unit=unit, description=squash_spaces(description),
-            basis=squash_spaces(basis),
-        ))
+        out.append(
+            Indicator(
+                scope="annual",
+                level1=level1,
+                level2=level2,
+                name=squash_spaces(name),
+                value=value,
+                op=op,
+                number=number,
+                unit=unit,
+                description=squash_spaces(description),
+                basis=squash_spaces(basis),
+            )
+        )
     return out
 
 
@@ -260,8 +270,13 @@ def _extract_table(lines: list[str], file: str, heading: _Heading, stop: int) ->
     code_cell = _cell_after(rows, "项目编码")
     project_name = squash_spaces(name_cell.text) if name_cell else ""
     if not project_name and not rows:
-        return ExtractedTable(heading.line_start, line_end, None, "failed",
-                              f"table {heading.number} ({heading.title}) has no cells")
+        return ExtractedTable(
+            heading.line_start,
+            line_end,
+            None,
+            "failed",
+            f"table {heading.number} ({heading.title}) has no cells",
+        )
     department_code, department_name = _department(rows)
     record = Record(
         project_name=project_name or _title_name(heading.title),
@@ -278,12 +293,24 @@ def _extract_table(lines: list[str], file: str, heading: _Heading, stop: int) ->
         goal_annual=_goal(rows),
         indicators=_indicators(rows),
     )
-    missing = [label for label, ok in (("项目名称", bool(project_name)), ("预算数", record.funds.annual.total
-                                       is not None), ("绩效指标", bool(record.indicators))) if not ok]
+    missing = [
+        label
+        for label, ok in (
+            ("项目名称", bool(project_name)),
+            ("预算数", record.funds.annual.total is not None),
+            ("绩效指标", bool(record.indicators)),
+        )
+        if not ok
+    ]
     if missing:
         record.flag("table_truncated", f"lines {heading.line_start}-{line_end}: no {'/'.join(missing)}")
-        return ExtractedTable(heading.line_start, line_end, record, "partial",
-                              f"table {heading.number} lacks {', '.join(missing)}")
+        return ExtractedTable(
+            heading.line_start,
+            line_end,
+            record,
+            "partial",
+            f"table {heading.number} lacks {', '.join(missing)}",
+        )
     return ExtractedTable(heading.line_start, line_end, record)
 
 
@@ -299,7 +326,11 @@ def extract(lines: list[str], file: str) -> LayoutResult:
         if listed and sorted(set(listed)) != sorted(found):
             missing = sorted(set(listed) - set(found))
             extra = sorted(set(found) - set(listed))
-            result.notes.append((headings[0].line_start,
-                                 f"table of contents lists {len(set(listed))} tables, found {len(found)}"
-                                 f" (not found: {missing}; not listed: {extra})"))
+            result.notes.append(
+                (
+                    headings[0].line_start,
+                    f"table of contents lists {len(set(listed))} tables, found {len(found)}"
+                    f" (not found: {missing}; not listed: {extra})",
+                )
+            )
     return result
