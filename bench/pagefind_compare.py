@@ -45,7 +45,10 @@ sys.path.insert(0, str(REPO))
 warnings.simplefilter("ignore")
 
 from bench.scale import make_corpus  # noqa: E402
-from generator.corpus import load_records  # noqa: E402
+from generator.model import Record  # noqa: E402
+from generator.paths import Paths  # noqa: E402
+from generator.problems import Report  # noqa: E402
+from generator.records import load_records  # noqa: E402
 from generator.search import analysis  # noqa: E402
 
 GOLDEN = yaml.safe_load((REPO / "tests/fixtures/search/golden_queries.yaml").read_text(encoding="utf-8"))
@@ -82,10 +85,10 @@ def _patch_pagefind_reader() -> None:
     PagefindService._wait_for_responses = _wait_for_responses
 
 
-def record_text(rec: dict) -> str:
-    parts = [rec.get("project_name"), rec.get("department_name"), rec.get("unit_name"), rec.get("region")]
-    parts += [ind.get("name") for ind in rec.get("indicators") or []]
-    parts += [rec.get("overview"), rec.get("goal_period"), rec.get("goal_annual")]
+def record_text(rec: Record) -> str:
+    parts = [rec.project_name, rec.department_name, rec.unit_name, rec.region]
+    parts += [ind.name for ind in rec.indicators]
+    parts += [rec.overview, rec.goal_period, rec.goal_annual]
     return "\n".join(str(p) for p in parts if p)
 
 
@@ -115,10 +118,10 @@ async def build_index(records: list[dict], variant: str, out: Path) -> dict:
             content = text if variant == "zh-raw" else segmented(text)
             batch.append(
                 index.add_custom_record(
-                    url=f"/projects/{rec['project_id']}/",
+                    url=f"/projects/{rec.project_id}/",
                     content=content,
                     language="zh",
-                    meta={"title": rec["project_name"]},
+                    meta={"title": rec.project_name},
                 )
             )
             if len(batch) >= 256:  # pipeline requests; the service handles them in order
@@ -257,14 +260,14 @@ def run(factor: int) -> None:
     with tempfile.TemporaryDirectory(prefix="pagefind-bench-") as tmp:
         root = Path(tmp)
         if factor == 1:
-            records = load_records(REPO / "data" / "records")
+            records = load_records(Paths(REPO), Report()).records
         else:
             make_corpus(root / "corpus", factor)
-            records = load_records(root / "corpus" / "data" / "records")
+            records = load_records(Paths(root / "corpus"), Report()).records
         id_of = {
-            (r["source"]["file"], int(r["source"]["line_start"])): r["project_id"]
+            (r.source.file, r.source.line_start): r.project_id
             for r in records
-            if not re.search(r"-x\d+$", r["project_id"])
+            if not re.search(r"-x\d+$", r.project_id)
         }
         analysis.load_dictionary(analysis.harvest_dictionary(records))
         print(f"{factor}x: {len(records)} projects", flush=True)

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.settings import Settings
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -68,9 +70,9 @@ def run_one(factor: int) -> dict[str, float]:
         n = make_corpus(root, factor)
         paths = Paths(root)
         t0 = time.perf_counter()
-        gen = run_generate(paths)
+        gen = run_generate(Settings(root=paths.root))
         t1 = time.perf_counter()
-        built = build_site(paths, strict=False)
+        built = build_site(Settings(root=paths.root, strict=False))
         t2 = time.perf_counter()
         return {
             "factor": factor,

@@ -28,10 +28,12 @@ sys.path.insert(0, str(REPO))
 warnings.simplefilter("ignore")
 
 from bench.scale import make_corpus  # noqa: E402
-from generator.corpus import build_corpus, load_records  # noqa: E402
+from generator.corpus import build_corpus  # noqa: E402
 from generator.paths import Paths  # noqa: E402
 from generator.problems import Report  # noqa: E402
+from generator.records import load_records  # noqa: E402
 from generator.search import analysis, documents, engine, fnv1a, write_browser_index  # noqa: E402
+from generator.settings import Settings  # noqa: E402
 from generator.sources import load_sources  # noqa: E402
 
 GOLDEN = REPO / "tests/fixtures/search/golden_queries.yaml"
@@ -113,12 +115,12 @@ def run(factor: int) -> None:
         root = Path(tmp)
         n = make_corpus(root, factor)
         paths = Paths(root)
-        corpus = build_corpus(load_records(paths.records), load_sources(paths, Report()))
+        corpus = build_corpus(load_records(paths, Report()).records, load_sources(paths, Report()) or [])
         docs = documents(corpus, root / "content")
         t0 = time.perf_counter()
         engine.build_index(docs, paths.search_index, analysis.harvest_dictionary(corpus.projects))
         t1 = time.perf_counter()
-        if os.environ.get("BUDGET_SITE_SIMILAR", "1") != "0":
+        if Settings.from_environment(os.environ).similar:
             engine.similar(paths.search_index)
         t2 = time.perf_counter()
         out = root / "site" / "search"

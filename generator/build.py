@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.paths import DEFAULT_EPOCH, Paths
+from generator.settings import Settings
 
 
 class BuildFailed(Exception):
@@ -52,24 +52,25 @@ def _size(path: Path) -> tuple[int, int]:
     return sum(1 for p in files if p.name == "index.html"), sum(p.stat().st_size for p in files)
 
 
-def build_site(paths: Paths, strict: bool = True, site_dir: Path | None = None) -> BuildOutcome:
+def build_site(settings: Settings, site_dir: Path | None = None) -> BuildOutcome:
     """Build content/ into site/ (or site_dir) atomically; raise BuildFailed on error."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    target = site_dir or paths.root / "site"
+    paths, strict = settings.paths, settings.strict
+    target = site_dir or paths.site
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a static host must read it
     collect = _Collect()
     mk_log = logging.getLogger("mkdocs")
     mk_log.addHandler(collect)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+    os.environ["SOURCE_DATE_EPOCH"] = str(settings.epoch)  # mkdocs stamps sitemap dates from it
     logging.getLogger("jieba").setLevel(logging.WARNING)  # the search plugin's segmenter chats on stderr
     try:
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
-        config["docs_dir"] = str(paths.root / "content")
+        config["docs_dir"] = str(paths.content)
         build(config)
         if strict and collect.messages:
             raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")

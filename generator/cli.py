@@ -7,17 +7,23 @@ Every command ends with one summary line; problems are printed as
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from generator.corpus import FUND_SOURCES
+from generator.model import FUND_SOURCES
 from generator.paths import Paths
 from generator.problems import Report
+from generator.records import Loaded
+from generator.settings import Settings
+
+if TYPE_CHECKING:
+    from generator.generate import GenerateOutcome
 
 log = logging.getLogger("budget_site")
 T = TypeVar("T")
@@ -50,61 +56,108 @@ def _print_problems(report: Report, quiet: bool) -> None:
 def main(ctx: click.Context, root: Path, quiet: bool) -> None:
     """Budget disclosure site: extract, validate and publish project performance targets."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    ctx.obj = {"paths": Paths(root), "quiet": quiet}
+    try:
+        settings = Settings.from_environment(os.environ, root=root)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    ctx.obj = {"settings": settings, "paths": settings.paths, "quiet": quiet}
+
+
+def _extract(settings: Settings, quiet: bool) -> Report:
+    from generator.extract import run_extract
+
+    start = time.perf_counter()
+    outcome = run_extract(settings.paths, progress=_progress)
+    _print_problems(outcome.report, quiet)
+    r, s = outcome.report, outcome.stats
+    if not outcome.written:
+        click.echo(
+            f"extract: data/sources.yaml could not be read; nothing was rewritten ({len(r.errors)} errors)"
+        )
+        return r
+    kept = f", {outcome.kept} published records kept" if outcome.kept else ""
+    click.echo(
+        f"extracted {len(outcome.records)} projects from {len(s)} documents "
+        f"({sum(x.tables_found for x in s)} tables, {sum(x.merged for x in s)} merged, "
+        f"{sum(x.partial for x in s)} partial, {sum(x.failed for x in s)} failed{kept}), "
+        f"{outcome.corrections_applied} corrections, {len(r.errors)} errors, "
+        f"{len(r.warnings)} warnings in {time.perf_counter() - start:.1f} s"
+    )
+    return r
+
+
+def _validate(settings: Settings, quiet: bool) -> tuple[Report, Loaded]:
+    from generator.validate import run_validate
+
+    start = time.perf_counter()
+    report, loaded = run_validate(settings.paths)
+    _print_problems(report, quiet)
+    skipped = f" ({len(loaded.skipped)} not published)" if loaded.skipped else ""
+    click.echo(
+        f"validated {loaded.files} records{skipped}: {len(report.errors)} errors, "
+        f"{len(report.warnings)} warnings in {time.perf_counter() - start:.1f} s"
+    )
+    return report, loaded
+
+
+def _generate(settings: Settings, quiet: bool, loaded: Loaded | None = None) -> GenerateOutcome:
+    from generator.generate import run_generate
+
+    start = time.perf_counter()
+    report = Report()
+    outcome = run_generate(settings, report, loaded)
+    _print_problems(report, quiet)
+    if not outcome.written:
+        click.echo(f"generate failed: content/ left as it was ({len(report.errors)} errors)")
+        return outcome
+    skipped = f", {outcome.skipped} records not published" if outcome.skipped else ""
+    steps = ", ".join(f"{k} {v} s" for k, v in (outcome.seconds or {}).items())
+    click.echo(
+        f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
+        f"{outcome.regions} regions{skipped}, {len(report.errors)} errors, {len(report.warnings)} warnings "
+        f"in {time.perf_counter() - start:.1f} s ({steps})"
+    )
+    return outcome
+
+
+def _build(settings: Settings) -> bool:
+    from generator.build import BuildFailed, build_site
+
+    start = time.perf_counter()
+    try:
+        outcome = build_site(settings)
+    except BuildFailed as exc:
+        click.echo(f"build failed, site/ left as it was: {exc}", err=True)
+        return False
+    click.echo(
+        f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    return True
 
 
 @main.command()
 @click.pass_context
 def extract(ctx: click.Context) -> None:
     """Published documents in data/raw/ -> records in data/records/."""
-    from generator.extract import run_extract
-
-    paths: Paths = ctx.obj["paths"]
-    start = time.perf_counter()
-    outcome = run_extract(paths, progress=_progress)
-    _print_problems(outcome.report, ctx.obj["quiet"])
-    s = outcome.stats
-    click.echo(
-        f"extracted {len(outcome.records)} projects from {len(s)} documents "
-        f"({sum(x.tables_found for x in s)} tables, {sum(x.merged for x in s)} merged, "
-        f"{sum(x.partial for x in s)} partial, {sum(x.failed for x in s)} failed), "
-        f"{outcome.corrections_applied} corrections, {len(outcome.report.errors)} errors, "
-        f"{len(outcome.report.warnings)} warnings in {time.perf_counter() - start:.1f} s"
-    )
+    report = _extract(ctx.obj["settings"], ctx.obj["quiet"])
     # a document that could not be read is an error, but the others were written
-    ctx.exit(1 if outcome.report.errors else 0)
+    ctx.exit(1 if report.errors else 0)
 
 
 @main.command()
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Check every record against the schema; exit 1 only on errors."""
-    from generator.validate import run_validate
-
-    start = time.perf_counter()
-    report, n = run_validate(ctx.obj["paths"])
-    _print_problems(report, ctx.obj["quiet"])
-    click.echo(
-        f"validated {n} records: {len(report.errors)} errors, {len(report.warnings)} warnings "
-        f"in {time.perf_counter() - start:.1f} s"
-    )
+    report, _ = _validate(ctx.obj["settings"], ctx.obj["quiet"])
     ctx.exit(1 if report.errors else 0)
 
 
 @main.command()
 @click.pass_context
 def generate(ctx: click.Context) -> None:
-    """Records -> pages, charts, downloads and the search index under content/."""
-    from generator.generate import run_generate
-
-    start = time.perf_counter()
-    outcome = run_generate(ctx.obj["paths"])
-    _print_problems(outcome.report, ctx.obj["quiet"])
-    click.echo(
-        f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
-        f"{outcome.regions} regions in {time.perf_counter() - start:.1f} s "
-        f"({', '.join(f'{k} {v} s' for k, v in outcome.seconds.items())})"
-    )
+    """Records -> pages, charts, downloads and the search index under content/ (atomically)."""
+    outcome = _generate(ctx.obj["settings"], ctx.obj["quiet"])
     ctx.exit(1 if outcome.report.errors else 0)
 
 
@@ -113,18 +166,28 @@ def generate(ctx: click.Context) -> None:
 @click.pass_context
 def build(ctx: click.Context, no_strict: bool) -> None:
     """content/ -> site/ with mkdocs-material, atomically (a failed build keeps the old site/)."""
-    from generator.build import BuildFailed, build_site
+    settings: Settings = ctx.obj["settings"]
+    ctx.exit(0 if _build(settings.but(strict=not no_strict)) else 1)
 
-    start = time.perf_counter()
-    try:
-        outcome = build_site(ctx.obj["paths"], strict=not no_strict)
-    except BuildFailed as exc:
-        click.echo(f"build failed, site/ left as it was: {exc}", err=True)
-        ctx.exit(1)
-    click.echo(
-        f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
-        f"in {time.perf_counter() - start:.1f} s"
-    )
+
+@main.command()
+@click.pass_context
+def site(ctx: click.Context) -> None:
+    """All stages in one run: extract, validate, generate, build; one summary line each.
+
+    A bad document or record is reported and left out, and the rest is still published;
+    the exit status is 1 when any stage reported an error."""
+    settings: Settings = ctx.obj["settings"]
+    quiet = ctx.obj["quiet"]
+    errors = len(_extract(settings, quiet).errors)
+    report, loaded = _validate(settings, quiet)
+    errors += len(report.errors)
+    outcome = _generate(settings, quiet, loaded)
+    errors += len(outcome.report.errors)
+    built = outcome.written and _build(settings)
+    if not outcome.written:
+        click.echo("build skipped: generate failed, site/ left as it was")
+    ctx.exit(0 if built and errors == 0 else 1)
 
 
 @main.command()
@@ -193,10 +256,11 @@ def _department_key(paths: Paths, department: str | None) -> str | None:
     """Accept a department key or a department name."""
     if not department or "-" in department:
         return department
-    from generator.corpus import build_corpus, load_records
+    from generator.corpus import build_corpus
+    from generator.records import load_records
     from generator.sources import load_sources
 
-    corpus = build_corpus(load_records(paths.records), load_sources(paths, Report()))
+    corpus = build_corpus(load_records(paths, Report()).records, load_sources(paths, Report()) or [])
     keys = [d.key for d in corpus.departments if department in d.name]
     return keys[0] if keys else department
 

@@ -1,40 +1,42 @@
-"""The records grouped the way the site shows them: regions, departments, projects."""
+"""The records grouped the way the site shows them: regions, departments, projects.
+
+A region is its slug: all documents listed for it (a county's departments often
+publish separately) merge into one region with one page, one set of totals and a
+list of its documents. A region whose documents produced no record has no page.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import yaml
-
-from generator.sources import Source
-
-FUND_SOURCES: tuple[tuple[str, str], ...] = (
-    ("central", "中央财政资金"),
-    ("provincial", "省级财政资金"),
-    ("local", "市县（区）财政资金"),
-    ("self_raised", "单位自筹"),
-    ("other", "其他资金"),
-    ("fiscal", "财政资金（未分级）"),
-    ("general_budget", "一般公共预算资金"),
-    ("government_fund", "政府性基金"),
-    ("transfer", "上级转移支付资金"),
-)
+from generator.model import FUND_SOURCES, Record, safe_code
+from generator.sources import Source, served_name
 
 
-def annual_total(rec: dict[str, Any]) -> float:
-    return float(rec["funds"]["annual"].get("total") or 0)
+def annual_total(rec: Record) -> float:
+    return float(rec.funds.annual.total or 0)
+
+
+@dataclass(frozen=True)
+class RegionDocument:
+    """A published document of a region, and the name our plain-text copy is served under."""
+
+    source: Source
+    served: str  # sources/<served>: fixed safe name, .txt only; "" when no copy is served
+
+    @property
+    def title(self) -> str:
+        return self.source.title
 
 
 @dataclass
 class Department:
-    key: str  # URL slug: <region slug>-<code>
+    key: str  # URL slug: <region slug>-<safe code>
     region: Region
     code: str
     name: str
-    projects: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[Record] = field(default_factory=list)
 
     @property
     def annual_total(self) -> float:
@@ -45,25 +47,30 @@ class Department:
         sums: dict[str, float] = defaultdict(float)
         for p in self.projects:
             for key, _ in FUND_SOURCES:
-                sums[key] += float(p["funds"]["annual"].get(key) or 0)
+                sums[key] += float(getattr(p.funds.annual, key) or 0)
         return [(label, sums[key]) for key, label in FUND_SOURCES if sums[key]]
 
 
 @dataclass
 class Region:
-    source: Source
+    slug: str
+    name: str
+    province: str
+    prefecture: str
+    documents: list[RegionDocument] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
 
     @property
-    def slug(self) -> str:
-        return self.source.slug
+    def source(self) -> Source:
+        """The region's first document (for what all its documents share)."""
+        return self.documents[0].source
 
     @property
-    def name(self) -> str:
-        return self.source.region
+    def years(self) -> list[int]:
+        return sorted({d.source.year for d in self.documents})
 
     @property
-    def projects(self) -> list[dict[str, Any]]:
+    def projects(self) -> list[Record]:
         return [p for d in self.departments for p in d.projects]
 
     @property
@@ -74,51 +81,67 @@ class Region:
 @dataclass
 class Corpus:
     regions: list[Region]
-    projects: list[dict[str, Any]]
+    projects: list[Record]
     department_of: dict[str, Department]  # project_id -> department
+    document_of: dict[str, RegionDocument]  # source file -> document
 
     @property
     def departments(self) -> list[Department]:
         return [d for r in self.regions for d in r.departments]
 
     def flag_counts(self) -> Counter[str]:
-        return Counter(code for p in self.projects for code in p["quality_flags"])
+        return Counter(code for p in self.projects for code in p.quality_flags)
 
 
-def load_records(records_dir: Path) -> list[dict[str, Any]]:
-    """Read every record. PyYAML's C loader reads them 2.5x faster than ruamel's, which
-    matters at national scale; ruamel stays the writer (key order, formatting)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [
-        yaml.load(p.read_text(encoding="utf-8"), Loader=loader) for p in sorted(records_dir.glob("*.yaml"))
-    ]
-
-
-def _department_name(projects: list[dict[str, Any]]) -> str:
+def _department_name(projects: list[Record]) -> str:
     """The most common printed name; the longest on a tie (a cut-off name is shorter)."""
-    names = Counter(p["department_name"] for p in projects)
+    names = Counter(p.department_name for p in projects)
     return max(names, key=lambda n: (names[n], len(n), n))
 
 
-def build_corpus(records: list[dict[str, Any]], sources: list[Source]) -> Corpus:
-    by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _department_keys(region: str, codes: list[str]) -> dict[str, str]:
+    """A safe, unique key per printed code: 'fanshi-101'; codes that clean to the same key
+    get -2, -3 … in code order, so no department's page overwrites another's."""
+    out: dict[str, str] = {}
+    used: Counter[str] = Counter()
+    for code in sorted(codes):
+        base = f"{region}-{safe_code(code)}"
+        used[base] += 1
+        out[code] = base if used[base] == 1 else f"{base}-{used[base]}"
+    return out
+
+
+def _region(slug: str, sources: list[Source], records: list[Record], sha: dict[str, str]) -> Region:
+    first = sources[0]
+    docs = [RegionDocument(s, served_name(s, sha[s.file]) if s.file in sha else "") for s in sources]
+    region = Region(slug, first.region, first.province, first.prefecture, docs)
+    groups: dict[str, list[Record]] = defaultdict(list)
     for rec in records:
-        by_region[rec["region"]].append(rec)
-    regions: list[Region] = []
-    department_of: dict[str, Department] = {}
-    for source in sources:
-        region = Region(source)
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for rec in by_region.get(source.region, []):
-            groups[rec["department_code"] or "0"].append(rec)
-        for code in sorted(groups):
-            projects = sorted(
-                groups[code], key=lambda p: (-annual_total(p), p["project_name"], p["project_id"])
-            )
-            dept = Department(f"{source.slug}-{code}", region, code, _department_name(projects), projects)
-            region.departments.append(dept)
-            for p in projects:
-                department_of[p["project_id"]] = dept
-        regions.append(region)
-    projects = sorted(records, key=lambda p: p["project_id"])
-    return Corpus(regions, projects, department_of)
+        groups[rec.department_code].append(rec)
+    keys = _department_keys(slug, list(groups))
+    for code in sorted(groups, key=lambda c: keys[c]):
+        projects = sorted(groups[code], key=lambda p: (-annual_total(p), p.project_name, p.project_id))
+        region.departments.append(Department(keys[code], region, code, _department_name(projects), projects))
+    return region
+
+
+def build_corpus(records: list[Record], sources: list[Source], sha: dict[str, str] | None = None) -> Corpus:
+    """Regions from the sources (merged by slug), each holding the records of its documents.
+
+    `sha` maps a source file to its SHA-256, from which the served copy is named; a
+    document without one gets no copy. Records of unlisted files are not placed
+    (generator.validate reports them)."""
+    sha = sha or {}
+    by_slug: dict[str, list[Source]] = defaultdict(list)
+    for s in sources:
+        by_slug[s.slug].append(s)
+    slug_of = {s.file: s.slug for s in sources}
+    by_region: dict[str, list[Record]] = defaultdict(list)
+    for rec in records:
+        if rec.source.file in slug_of:
+            by_region[slug_of[rec.source.file]].append(rec)
+    regions = [_region(slug, by_slug[slug], by_region[slug], sha) for slug in by_slug if by_region[slug]]
+    department_of = {p.project_id: d for r in regions for d in r.departments for p in d.projects}
+    document_of = {doc.source.file: doc for r in regions for doc in r.documents}
+    projects = sorted((p for r in regions for p in r.projects), key=lambda p: p.project_id)
+    return Corpus(regions, projects, department_of, document_of)

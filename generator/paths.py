@@ -13,6 +13,7 @@ DEFAULT_EPOCH = "1704067200"
 @dataclass(frozen=True)
 class Paths:
     root: Path
+    cache_dir: Path | None = None
 
     @property
     def raw(self) -> Path:
@@ -31,9 +32,25 @@ class Paths:
         return self.root / "data" / "corrections"
 
     @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def cache(self) -> Path:
+        return self.cache_dir or self.root / ".cache"
+
+    @property
     def search_index(self) -> Path:
         """The whoosh index: build output, rebuilt by `budget-site generate`."""
-        return self.root / ".cache" / "search-index"
+        return self.cache / "search-index"
 
     @property
     def extract_report(self) -> Path:

@@ -1,7 +1,8 @@
-"""Quality flags computed over all records.
+"""Quality flags computed over all (corrected) records.
 
-Each flag is a snake_case code on `record.quality_flags` with a short note in
-`record.quality_notes` that says which lines or amounts triggered it. The checks
+Each flag is a code of the catalogue (generator/quality_codes.py) on
+`record.quality_flags`, with a note per occurrence in `record.quality_notes` that says
+which amounts or texts triggered it; positions are fields of the note. The checks
 are deliberately conservative: a flag tells a reader "look twice here", so a
 false alarm costs trust, and a 0 printed in a table is taken at its word unless
 the same table says otherwise.
@@ -15,33 +16,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from generator.model import Amount, FundColumn, Record
+from generator.quality_codes import QUALITY
 
-# every flag code any module sets, explained for citizens reading the site
-QUALITY_FLAGS: dict[str, str] = {
-    "funds_sum_mismatch": "资金来源各行（中央、省级、市县、自筹、其他等）加起来不等于表中的资金合计。",
-    "annual_exceeds_period": "年度资金大于整个实施期（中期）的资金总额，二者至少有一个填错。",
-    "text_amount_mismatch": "项目概况或目标文字里写明的金额与表中的资金合计不一致。",
-    "placeholder_text": "表中留有模板占位文字（如“目标内容1”“指标1”）或绩效目标空白，没有真正填写。",
-    "implausible_unit": "某个指标值的金额远远超过项目的全部资金，单位很可能写错（例如把“元”写成“万元”）。",
-    "boilerplate_values": "所有绩效指标都填了同一个值，指标很可能没有按项目实际情况填写。",
-    "indicators_copied": "绩效指标与另一个部门的不相关项目完全相同，可能是照抄的。",
-    "duplicate_submission": "同一地区、同一部门和单位的同名项目出现了不止一次，可能重复公开。",
-    "indicator_value_missing": "有绩效指标没有填写指标值。",
-    "indicator_name_missing": "有绩效指标只填了指标值，没有填写指标名称（三级指标）。",
-    "indicator_level_inferred": (
-        "原表没有印出某些指标的一级或二级分类，我们根据指标所在位置或名称推断了分类。"
-    ),
-    "table_truncated": "原表不完整（缺少部分内容或被截断），这里只发布了表中能读到的部分。",
-    "continuation_header_differs": "跨页续表的表头与首页不一致，合并时请留意。",
-    "ocr_name_mismatch": (
-        "绩效目标表上的项目名称与部门预算表中的名称不同（多为扫描识别错字），预算表名称见核对信息。"
-    ),
-    "budget_amount_mismatch": "绩效目标表上的金额与部门项目支出预算表中的金额不同。",
-    "budget_line_missing": "在部门项目支出预算表中找不到与这个项目对应的一行。",
-    "department_name_truncated": "原表中的主管部门名称不完整（被截断）。",
-    "category_unmarked": "原表没有标明项目分类（A类/B类/C类）。",
-    "header_cell_misplaced": "原表表头的某个格子错位，我们按内容把它放回了正确的位置。",
-}
+# every flag code, explained for citizens reading the site (from the catalogue)
+QUALITY_FLAGS: dict[str, str] = {k.code: k.title for k in QUALITY}
 
 _COLUMN_NAMES = {"period": "实施期", "annual": "年度"}
 # the rows that add up to a column's total: the national form's rows, or 004's
@@ -81,9 +59,9 @@ def _close(a: Decimal, b: Decimal) -> bool:
 # ---------------------------------------------------------------- funds
 
 
-def _column_sum_note(name: str, column: FundColumn) -> str:
+def _column_sum_note(name: str, column: FundColumn) -> dict[str, str] | None:
     if column.total is None:
-        return ""
+        return None
     for group in _ROW_GROUPS:
         values = [getattr(column, k) for k in group]
         if all(v is None for v in values):
@@ -91,25 +69,19 @@ def _column_sum_note(name: str, column: FundColumn) -> str:
         parts = Decimal(sum(Decimal(str(v)) for v in values if v is not None))
         total = Decimal(str(column.total))
         if abs(parts - total) > Decimal("0.01"):
-            return f"{_COLUMN_NAMES[name]}各行合计{_yuan(parts)}，表中总额{_yuan(total)}"
-        return ""
-    return ""
+            return {"column": _COLUMN_NAMES[name], "parts": _yuan(parts), "total": _yuan(total)}
+        return None
+    return None
 
 
 def _check_funds(record: Record) -> None:
-    notes = [
-        n
-        for n in (
-            _column_sum_note("period", record.funds.period),
-            _column_sum_note("annual", record.funds.annual),
-        )
-        if n
-    ]
-    if notes:
-        record.flag("funds_sum_mismatch", "；".join(notes))
+    for name in ("period", "annual"):
+        note = _column_sum_note(name, getattr(record.funds, name))
+        if note:
+            record.flag("funds_sum_mismatch", **note)
     period, annual = record.funds.period.total, record.funds.annual.total
     if period is not None and annual is not None and period > 0 and annual > period:
-        record.flag("annual_exceeds_period", f"年度{_yuan(annual)} > 实施期{_yuan(period)}")
+        record.flag("annual_exceeds_period", annual=_yuan(annual), period=_yuan(period))
 
 
 # ---------------------------------------------------------------- text vs table
@@ -142,7 +114,7 @@ def _check_text_amount(record: Record) -> None:
         all_zero = all(t == 0 for t in totals)
         # a 共/合计 amount smaller than the total may be one part of the project
         if yuan > 0 and (all_zero or strong or yuan > max(totals)):
-            record.flag("text_amount_mismatch", f"文字写“{phrase}”（{_yuan(yuan)}），表中总额{table}")
+            record.flag("text_amount_mismatch", phrase=phrase, stated=_yuan(yuan), table=table)
             return
 
 
@@ -154,14 +126,14 @@ def _check_placeholders(record: Record) -> None:
     for field_name in _TEXT_FIELDS:
         m = _PLACEHOLDER_TEXT.search(getattr(record, field_name))
         if m:
-            found.append(f"{field_name}: {m.group(0)}")
+            found.append(f"{Record.model_fields[field_name].title}留有“{m.group(0)}”")
     for ind in record.indicators:
         if _PLACEHOLDER_NAME.match(ind.name.strip()):
-            found.append(f"indicator: {ind.name}")
+            found.append(f"指标名称是“{ind.name}”")
     if not record.goal_period.strip() and not record.goal_annual.strip():
-        found.append("no goal given")
+        found.append("没有填写绩效目标")
     if found:
-        record.flag("placeholder_text", "; ".join(dict.fromkeys(found)))
+        record.flag("placeholder_text", found="；".join(dict.fromkeys(found)))
 
 
 def _reference_amount(record: Record) -> Decimal | None:
@@ -192,7 +164,10 @@ def _check_units(record: Record) -> None:
         if yuan > reference * 100:
             record.flag(
                 "implausible_unit",
-                f"指标“{ind.name}”值{ind.value}即{_yuan(yuan)}，项目资金{_yuan(reference)}",
+                name=ind.name,
+                value=ind.value,
+                yuan=_yuan(yuan),
+                reference=_yuan(reference),
             )
             return
 
@@ -200,14 +175,10 @@ def _check_units(record: Record) -> None:
 def _check_boilerplate(record: Record) -> None:
     values = [ind.value for ind in record.indicators if ind.value.strip()]
     if len(values) >= 4 and len(set(values)) == 1:
-        record.flag("boilerplate_values", f"全部{len(values)}个指标的值都是“{values[0]}”")
+        record.flag("boilerplate_values", count=len(values), value=values[0])
 
 
 # ---------------------------------------------------------------- across records
-
-
-def _where(record: Record) -> str:
-    return f"{record.source.file} line {record.source.line_start}"
 
 
 def _name_key(name: str) -> str:
@@ -228,8 +199,8 @@ def _check_duplicates(records: list[Record]) -> None:
         if len(group) < 2:
             continue
         for rec in group:
-            others = ", ".join(_where(o) for o in group if o is not rec)
-            rec.flag("duplicate_submission", f"same project also at {others}")
+            others = sorted(o.project_id for o in group if o is not rec)
+            rec.flag("duplicate_submission", rec.source.line_start, related=others, count=len(group))
 
 
 def _check_copied(records: list[Record]) -> None:
@@ -252,8 +223,9 @@ def _check_copied(records: list[Record]) -> None:
                 first = others[0]
                 rec.flag(
                     "indicators_copied",
-                    f"indicators identical to “{first.project_name}” "
-                    f"({first.department_name}, {_where(first)})",
+                    related=[first.project_id],
+                    other=first.project_name,
+                    department=first.department_name,
                 )
 
 

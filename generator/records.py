@@ -1,5 +1,10 @@
-"""Stage 3: project records on disk (data/records/<project_id>.yaml), their ids,
-and the maintainers' corrections (data/corrections/<project_id>.yaml)."""
+"""Stage 3: project records on disk (data/records/<project_id>.yaml) and their ids.
+
+Every stage reads records through `load_records`: each file through the Record model,
+a file that fails reported with its line and field, skipped and counted, never a
+traceback. The fast path reads with PyYAML's C loader; only a file that fails is
+read again with ruamel to find the line of the bad field.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,25 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.model import Record
+from generator.model import FUND_ROWS, FundColumn, Record, SourceRef, safe_code
 from generator.paths import Paths
-from generator.problems import ERROR, WARNING, Report
+from generator.problems import Report
+from generator.schema_errors import describe, dotted, error_code, field_path, line_of, yaml_problem
+
+# keys a record file may leave out: written only when they hold something
+OPTIONAL_KEYS: dict[type[BaseModel], set[str]] = {
+    FundColumn: set(FundColumn.model_fields) - set(FUND_ROWS),
+    SourceRef: {"continued"},
+}
 
 # ---------------------------------------------------------------- ids
 
@@ -48,10 +63,10 @@ def _content(rec: Record) -> tuple[object, ...]:
 def assign_ids(records: list[Record], slugs: dict[str, str]) -> None:
     """Give every record a stable, URL-safe id: year-slug-department-hash.
 
-    The hash is over what identifies a project (department, unit, name); only
-    when two projects share all of that does their content (amounts, indicators,
-    texts) enter it, so an id depends neither on line numbers nor on file order.
-    Projects identical in content too get -2, -3 … (they are duplicate submissions).
+    `slugs` maps a record's source file to its region's slug. The hash is over what
+    identifies a project (department, unit, name); only when two projects share all of
+    that does their content enter it, so an id depends neither on line numbers nor on
+    file order. Projects identical in content too get -2, -3 … (duplicate submissions).
     """
     groups: dict[tuple[object, ...], list[Record]] = defaultdict(list)
     for rec in records:
@@ -60,8 +75,8 @@ def assign_ids(records: list[Record], slugs: dict[str, str]) -> None:
         seen: dict[str, int] = defaultdict(int)
         for rec in sorted(group, key=lambda r: repr(_content(r))):
             extra = repr(_content(rec)) if len(group) > 1 else ""
-            slug = slugs.get(rec.region, "x")
-            base = f"{rec.year}-{slug}-{rec.department_code or '0'}-{_digest(*key, extra)}"
+            slug = slugs[rec.source.file]
+            base = f"{rec.year}-{slug}-{safe_code(rec.department_code)}-{_digest(*key, extra)}"
             seen[base] += 1
             rec.project_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
@@ -70,14 +85,14 @@ def assign_ids(records: list[Record], slugs: dict[str, str]) -> None:
 
 
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.width = 4096  # never fold long Chinese lines: diffs stay one line per field
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(
+    out = YAML(typ="rt")
+    out.width = 4096  # never fold long Chinese lines: diffs stay one line per field
+    out.allow_unicode = True
+    out.indent(mapping=2, sequence=4, offset=2)
+    out.representer.add_representer(
         type(None), lambda r, _d: r.represent_scalar("tag:yaml.org,2002:null", "null")
     )
-    return yaml
+    return out
 
 
 def dump_record(data: dict[str, Any]) -> str:
@@ -87,17 +102,22 @@ def dump_record(data: dict[str, Any]) -> str:
 
 
 def load_yaml(path: Path) -> Any:
+    """A YAML file as ruamel's round-trip data (keeps line numbers)."""
     return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
 
 
-def write_records(paths: Paths, records: dict[str, dict[str, Any]]) -> None:
-    """Write every record into a fresh directory and swap it in: no half-written state."""
+def write_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> None:
+    """Write every record into a fresh directory and swap it in: no half-written state.
+    A record given as text (one kept as published) is written as it is."""
     paths.records.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".records-", dir=paths.records.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private
     try:
         for pid in sorted(records):
-            (tmp / f"{pid}.yaml").write_text(dump_record(records[pid]), encoding="utf-8")
+            rec = records[pid]
+            (tmp / f"{pid}.yaml").write_text(
+                rec if isinstance(rec, str) else dump_record(rec), encoding="utf-8"
+            )
         old = paths.records.with_name(".records-old")
         if old.exists():
             shutil.rmtree(old)
@@ -110,112 +130,125 @@ def write_records(paths: Paths, records: dict[str, dict[str, Any]]) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-# ---------------------------------------------------------------- corrections
+# ---------------------------------------------------------------- reading
 
 
-def _walk(data: Any, path: str) -> tuple[Any, str | int]:
-    """The container holding `path`'s last part, and that part: "indicators.3.value"."""
-    parts = path.split(".")
+@dataclass
+class Loaded:
+    records: list[Record] = field(default_factory=list)
+    files: int = 0  # record files read
+    skipped: list[str] = field(default_factory=list)  # files not published, each reported
+
+
+def missing_keys(model: type[BaseModel], data: Any, path: list[str | int]) -> list[list[str | int]]:
+    """Fields a record file must write but lacks (the model has defaults for building records
+    field by field; a file on disk is complete, so a lost `funds:` is an error, not a default)."""
+    if not isinstance(data, dict):
+        return []
+    out: list[list[str | int]] = []
+    optional = OPTIONAL_KEYS.get(model, set())
+    for name, info in model.__pydantic_fields__.items():
+        if name not in data:
+            if name not in optional:
+                out.append([*path, name])
+            continue
+        sub = _submodel(info.annotation)
+        if sub is not None:
+            value = data[name]
+            items = enumerate(value) if isinstance(value, list) else [(None, value)]
+            for i, item in items:
+                out += missing_keys(sub, item, [*path, name] if i is None else [*path, name, i])
+    return out
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds (directly, in a list, or optional)."""
+    from typing import get_args
+
+    candidates = [annotation, *get_args(annotation)]
+    for c in candidates:
+        if isinstance(c, type) and issubclass(c, BaseModel):
+            return c
+        for arg in get_args(c):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                return arg
+    return None
+
+
+def check_record(data: Any, rel: str, report: Report, text: str | None = None) -> Record | None:
+    """One record's data through the model; every problem reported with its line."""
+    if not isinstance(data, dict):
+        report.add("not-a-record", rel, 1)
+        return None
+    problems = [(p, "missing-field", "缺少此项") for p in missing_keys(Record, data, [])]
+    record = None
+    try:
+        record = Record.model_validate(data)
+    except ValidationError as exc:
+        problems += [(field_path(e), error_code(e), describe(e)) for e in exc.errors()]
+    if not problems:
+        return record
+    tree = _ruamel(text) if text is not None else None
+    for path, code, what in problems:
+        line = line_of(tree, path) if tree is not None else 0
+        value = _value_at(data, path)
+        report.add(code, rel, line, field=dotted(path), problem=what, value=repr(value)[:80])
+    return None
+
+
+def _value_at(data: Any, path: list[str | int]) -> Any:
     node = data
-    for part in parts[:-1]:
-        node = node[int(part)] if isinstance(node, list) else node[part]
-    last = parts[-1]
-    return node, int(last) if isinstance(node, list) else last
-
-
-def apply_corrections(paths: Paths, records: dict[str, dict[str, Any]], report: Report) -> int:
-    """Overlay data/corrections/*.yaml onto the extracted records; return how many applied.
-
-    A correction file names a project and sets fields by path:
-
-        project_id: 2024-xiangyuan-001-1a2b3c4d5e
-        reason: the PDF wrapped the name into the value
-        set:
-          indicators.3.name: 促进县委各项工作高效有序运转
-        expect:                       # optional: what the extractor gave when this was written
-          indicators.3.name: 促进县委各项工作
-
-    When `expect` no longer matches the fresh extraction the correction is still
-    applied but reported, so a maintainer can see the extractor changed under it.
-    """
-    applied = 0
-    if not paths.corrections.is_dir():
-        return 0
-    for path in sorted(paths.corrections.glob("*.yaml")):
-        rel = paths.rel(path)
+    for part in path:
         try:
-            corr = load_yaml(path) or {}
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _ruamel(text: str) -> Any:
+    try:
+        return YAML(typ="rt").load(text)
+    except YAMLError:
+        return None
+
+
+def load_record_file(path: Path, paths: Paths, report: Report) -> Record | None:
+    rel = paths.rel(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        report.add("broken-yaml", rel, problem="不是 UTF-8 文本")
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        try:
+            YAML(typ="rt").load(text)  # ruamel's messages point where the broken construct starts
         except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            report.add(
-                rel,
-                mark.line + 1 if mark else 0,
-                "correction-yaml",
-                ERROR,
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                "fix the syntax; it was not applied",
-            )
-            continue
-        pid = str(corr.get("project_id") or "")
-        if pid not in records:
-            report.add(
-                rel,
-                1,
-                "correction-unknown-project",
-                ERROR,
-                f"no extracted project has id {pid!r}; correction not applied",
-                "the project may have been renamed or removed from data/raw/",
-            )
-            continue
-        rec = records[pid]
-        for field, expected in (corr.get("expect") or {}).items():
-            try:
-                node, key = _walk(rec, str(field))
-                current = node[key]
-            except (KeyError, IndexError, ValueError, TypeError):
-                current = None
-            if current != expected:
-                line = corr["expect"].lc.key(field)[0] + 1
-                report.add(
-                    rel,
-                    line,
-                    "correction-stale",
-                    WARNING,
-                    f"{field}: extractor now gives {current!r}, correction expected {expected!r}",
-                    "check the correction is still needed, then update or delete its expect:",
-                )
-        for field, value in (corr.get("set") or {}).items():
-            line = corr["set"].lc.key(field)[0] + 1
-            try:
-                node, key = _walk(rec, str(field))
-                node[key] = _plain(value)
-            except (KeyError, IndexError, ValueError, TypeError):
-                report.add(
-                    rel,
-                    line,
-                    "correction-path",
-                    ERROR,
-                    f"{field}: no such field in {pid}",
-                    "use dotted paths like funds.annual.local or indicators.3.value",
-                )
-                continue
-            rec["corrected_fields"] = sorted(set(rec["corrected_fields"]) | {str(field)})
-            applied += 1
-    return applied
+            line, problem = yaml_problem(exc)
+            report.add("broken-yaml", rel, line, problem=problem)
+            return None
+        report.add("broken-yaml", rel, problem="PyYAML 无法读取")
+        return None
+    record = check_record(data, rel, report, text)
+    if record is not None and record.project_id != path.stem:
+        report.add("id-filename", rel, line_of(_ruamel(text), ["project_id"]), project_id=record.project_id)
+        return None
+    return record
 
 
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip types as plain Python, so the record dumps the same way."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return value
+def load_records(paths: Paths, report: Report) -> Loaded:
+    """Every record of data/records/ that passes the model, sorted by id."""
+    files = sorted(paths.records.glob("*.yaml")) if paths.records.is_dir() else []
+    out = Loaded(files=len(files))
+    if not files:
+        report.add("no-records", paths.rel(paths.records))
+    for path in files:
+        record = load_record_file(path, paths, report)
+        if record is None:
+            out.skipped.append(paths.rel(path))
+        else:
+            out.records.append(record)
+    return out

@@ -1,30 +1,63 @@
-"""Stage 1: the published documents in data/raw/ and their entries in data/sources.yaml."""
+"""Stage 1: the published documents in data/raw/ and their entries in data/sources.yaml.
+
+Every entry is checked against the Source model and against the others: a file is
+listed once, a region has one slug and a slug one region; a file with no entry and
+an entry with no file are each reported at their line. A region may have many
+documents (a county's departments often publish separately).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
+from pydantic import Field, StringConstraints, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from generator.decoding import decode_text
+from generator.model import SLUG, Model, Name, Text
 from generator.paths import Paths
-from generator.problems import ERROR, WARNING, Report
+from generator.problems import Report
+from generator.schema_errors import describe, yaml_problem
 
-REQUIRED_KEYS: tuple[str, ...] = ("file", "province", "region", "slug", "year", "publisher", "title")
+MAX_BAD_SPANS = 20  # undecodable spans reported one by one; the rest are counted
+
+# what a file that is not a text export starts with
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "Word/Excel（.docx/.xlsx）"),
+    (b"\xd0\xcf\x11\xe0", "Word/Excel 97（.doc/.xls）"),
+    (b"{\\rtf", "RTF"),
+)
+_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel"}
 
 
-@dataclass(frozen=True)
-class Source:
-    file: str
-    province: str
-    prefecture: str
-    region: str
-    slug: str
-    year: int
-    publisher: str
-    title: str
-    url: str = ""
+class Source(Model):
+    """One entry of data/sources.yaml: a published document and where it comes from."""
+
+    file: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^/\\]+$")] = Field(
+        title="文件", description="data/raw/ 中的文件名（不含目录）。"
+    )
+    province: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(title="省")
+    prefecture: Name = Field("", title="市")
+    region: Annotated[str, StringConstraints(min_length=1, max_length=60)] = Field(title="地区")
+    slug: Annotated[str, StringConstraints(max_length=40, pattern=SLUG)] = Field(
+        title="地区代号", description="小写字母、数字和连字符；用于编号和网址，发布后不可更改。"
+    )
+    year: Annotated[int, Field(ge=1949, le=2100)] = Field(title="预算年度")
+    publisher: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(title="发布者")
+    title: Annotated[Text, StringConstraints(min_length=1)] = Field(title="文件标题")
+    url: Text = Field("", title="原始网址")
+    line: int = Field(0, exclude=True)  # where the entry starts in data/sources.yaml
+    key_lines: dict[str, int] = Field(default_factory=dict, exclude=True)  # and each of its keys
+
+    @property
+    def region_key(self) -> tuple[str, str]:
+        return (self.province, self.region)
 
 
 @dataclass(frozen=True)
@@ -32,135 +65,170 @@ class Document:
     source: Source
     path: Path
     lines: list[str]
+    sha256: str
+
+    @property
+    def served_name(self) -> str:
+        return served_name(self.source, self.sha256)
 
 
-def load_sources(paths: Paths, report: Report) -> list[Source]:
-    """Read data/sources.yaml; a bad entry is reported with its line and skipped."""
+def served_name(source: Source, sha256: str) -> str:
+    """Our copy of a document on the site: a fixed safe name, always plain text."""
+    return f"{source.slug}-{source.year}-{sha256[:12]}.txt"
+
+
+def _entry_line(seq: Any, n: int) -> int:
+    try:
+        return int(seq.lc.item(n)[0]) + 1 if isinstance(seq, CommentedSeq) else 0
+    except (KeyError, IndexError, TypeError):
+        return 0
+
+
+def _key_line(node: Any, key: Any, default: int) -> int:
+    try:
+        return int(node.lc.key(key)[0]) + 1 if isinstance(node, CommentedMap) else default
+    except (KeyError, TypeError):
+        return default
+
+
+def _read_yaml(paths: Paths, report: Report) -> Any:
     rel = paths.rel(paths.sources)
     try:
-        data = YAML(typ="rt").load(paths.sources.read_text(encoding="utf-8"))
+        return YAML(typ="rt").load(paths.sources.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        report.add(
-            rel,
-            0,
-            "sources-missing",
-            ERROR,
-            "data/sources.yaml does not exist",
-            "create it with one entry per file in data/raw/ (see README)",
-        )
-        return []
+        report.add("sources-missing", rel)
+    except UnicodeDecodeError as exc:
+        report.add("sources-yaml", rel, problem=f"不是 UTF-8 文本（{exc.reason}）")
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        report.add(
-            rel,
-            line,
-            "sources-yaml",
-            ERROR,
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            "fix the YAML syntax at that line",
-        )
-        return []
-    entries = (data or {}).get("sources") or []
+        line, text = yaml_problem(exc)
+        report.add("sources-yaml", rel, line, problem=text)
+    return None
+
+
+def load_sources(paths: Paths, report: Report) -> list[Source] | None:
+    """Every valid entry of data/sources.yaml; None when the file itself cannot be read
+    (then nothing may be rewritten from it: the published records stay as they are)."""
+    data = _read_yaml(paths, report)
+    rel = paths.rel(paths.sources)
+    if data is None:
+        return None
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        found = "空" if not data else type(data).__name__
+        report.add("sources-shape", rel, 1, found=found)
+        return None
     out: list[Source] = []
-    for entry in entries:
-        line = entry.lc.line + 1 if hasattr(entry, "lc") else 0
-        missing = [k for k in REQUIRED_KEYS if not entry.get(k)]
-        if missing:
-            report.add(
-                rel,
-                line,
-                "source-entry",
-                ERROR,
-                f"entry lacks {', '.join(missing)}",
-                f"every entry needs {', '.join(REQUIRED_KEYS)}",
-            )
-            continue
-        out.append(
-            Source(
-                file=str(entry["file"]),
-                province=str(entry["province"]),
-                prefecture=str(entry.get("prefecture") or ""),
-                region=str(entry["region"]),
-                slug=str(entry["slug"]),
-                year=int(entry["year"]),
-                publisher=str(entry["publisher"]),
-                title=str(entry["title"]),
-                url=str(entry.get("url") or ""),
-            )
-        )
+    for n, entry in enumerate(entries):
+        line = _entry_line(entries, n)
+        source = _entry(entry, line, rel, report)
+        if source is not None and _consistent(source, out, rel, report):
+            out.append(source)
     return out
 
 
-def decode(data: bytes, rel: str, report: Report) -> str | None:
-    """UTF-8 (with or without BOM); GB18030 (a superset of GBK) with a warning; else None."""
+def _entry(entry: Any, line: int, rel: str, report: Report) -> Source | None:
+    if not isinstance(entry, dict):
+        report.add("source-entry", rel, line, field="条目", problem=f"应为映射（file: …），实际为 {entry!r}")
+        return None
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
+        lines = {str(k): _key_line(entry, k, line) for k in entry}
+        return Source.model_validate({**entry, "line": line, "key_lines": lines})
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else "条目"
+            what = "缺少此项" if err["type"] == "missing" else describe(err)
+            report.add("source-entry", rel, _key_line(entry, key, line), field=key, problem=what)
+        return None
+
+
+def _consistent(source: Source, earlier: list[Source], rel: str, report: Report) -> bool:
+    for other in earlier:
+        if other.file == source.file:
+            report.add("source-duplicate", rel, source.line, file=source.file, first_line=other.line)
+            return False
+        if other.slug == source.slug and other.region_key != source.region_key:
             report.add(
-                rel,
-                line,
-                "undecodable",
-                ERROR,
-                "file is neither UTF-8 nor GBK/GB18030 text (first bad byte on this line)",
-                "is this the published text export? convert it to UTF-8 and extract again",
+                "slug-conflict", rel, source.line, slug=source.slug, other=other.region, other_line=other.line
             )
-            return None
+            return False
+        if other.region_key == source.region_key and other.slug != source.slug:
+            report.add(
+                "slug-inconsistent",
+                rel,
+                source.line,
+                region=source.region,
+                slug=source.slug,
+                other=other.slug,
+                other_line=other.line,
+            )
+            return False
+    return True
+
+
+def _unsupported_format(path: Path, data: bytes) -> str | None:
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    return _BINARY_SUFFIXES.get(path.suffix.lower())
+
+
+def _first_non_utf8_line(data: bytes) -> int:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return 1
+
+
+def read_document(paths: Paths, source: Source, report: Report) -> Document | None:
+    """One listed document, decoded; None (and reported) when it cannot be read."""
+    path = paths.raw / source.file
+    rel = paths.rel(path)
+    if not path.is_file():
+        report.add("source-file-missing", paths.rel(paths.sources), source.line, file=source.file)
+        return None
+    data = path.read_bytes()
+    if not data.strip():
+        report.add("empty-document", rel)
+        return None
+    fmt = _unsupported_format(path, data)
+    if fmt:
+        report.add("format-unsupported", rel, format=fmt)
+        return None
+    text, encoding, bad = decode_text(data)
+    if encoding != "utf-8":
+        report.add("not-utf8", rel, _first_non_utf8_line(data), encoding=encoding)
+    for span in bad[:MAX_BAD_SPANS]:
+        report.add("undecodable", rel, span.line, column=span.column, raw=span.raw.hex(" "))
+    if len(bad) > MAX_BAD_SPANS:
+        more = bad[MAX_BAD_SPANS]
         report.add(
-            rel,
-            line,
-            "not-utf8",
-            WARNING,
-            "file is not UTF-8 (first non-UTF-8 byte on this line); read it as GBK/GB18030",
-            "convert it to UTF-8 (iconv -f GB18030 -t UTF-8) so every tool reads it the same",
+            "undecodable", rel, more.line, column=more.column, raw=f"……等另外 {len(bad) - MAX_BAD_SPANS} 处"
         )
-        return text
+    return Document(source, path, text.split("\n"), hashlib.sha256(data).hexdigest())
+
+
+def _mentioned(paths: Paths) -> set[str]:
+    """File names any entry mentions, valid or not (those were reported already)."""
+    try:
+        data = YAML(typ="safe").load(paths.sources.read_text(encoding="utf-8"))
+        entries = data.get("sources") or []
+        return {str(e.get("file")) for e in entries if isinstance(e, dict)} | {str(e) for e in entries}
+    except (OSError, UnicodeDecodeError, YAMLError, AttributeError, TypeError):
+        return set()
+
+
+def unlisted_files(paths: Paths, sources: list[Source], report: Report) -> None:
+    listed = {s.file for s in sources} | _mentioned(paths)
+    if not paths.raw.is_dir():
+        return
+    for path in sorted(paths.raw.iterdir()):
+        if path.is_file() and path.name not in listed and not path.name.startswith("."):
+            report.add("unlisted-source", paths.rel(path))
 
 
 def read_documents(paths: Paths, sources: list[Source], report: Report) -> list[Document]:
     """Every listed file that exists and decodes; files in data/raw/ without an entry are reported."""
-    listed = {s.file for s in sources}
-    if paths.raw.is_dir():
-        for path in sorted(paths.raw.iterdir()):
-            if path.is_file() and path.name not in listed and not path.name.startswith("."):
-                report.add(
-                    paths.rel(path),
-                    0,
-                    "unlisted-source",
-                    ERROR,
-                    "file in data/raw/ has no entry in data/sources.yaml, so it was not extracted",
-                    "add an entry (province, region, slug, year, publisher, title) for it",
-                )
-    docs: list[Document] = []
-    for source in sources:
-        path = paths.raw / source.file
-        rel = paths.rel(path)
-        if not path.is_file():
-            report.add(
-                paths.rel(paths.sources),
-                0,
-                "source-file-missing",
-                ERROR,
-                f"{source.file} is listed but not in data/raw/",
-                "add the file or remove the entry",
-            )
-            continue
-        data = path.read_bytes()
-        if not data.strip():
-            report.add(
-                rel,
-                0,
-                "empty-file",
-                ERROR,
-                "file is empty: no table to extract",
-                "replace it with the published document",
-            )
-            continue
-        text = decode(data, rel, report)
-        if text is not None:
-            docs.append(Document(source, path, text.split("\n")))
-    return docs
+    unlisted_files(paths, sources, report)
+    docs = [read_document(paths, s, report) for s in sources]
+    return [d for d in docs if d is not None]

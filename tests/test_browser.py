@@ -13,6 +13,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from generator.build import build_site
 from generator.generate import run_generate
+from generator.settings import Settings
 from tests.test_site import make_site_project
 
 CHROMIUM_ARGS = [
@@ -28,8 +29,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:
     paths = make_site_project(tmp_path_factory.mktemp("browser"))
-    run_generate(paths)
-    build_site(paths)
+    run_generate(Settings(root=paths.root))
+    build_site(Settings(root=paths.root))
     handler = functools.partial(_QuietHandler, directory=str(paths.root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

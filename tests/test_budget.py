@@ -23,7 +23,7 @@ def _lines(path: Path) -> list[str]:
 def _record(name: str, yuan: int, unit: str, line: int) -> Record:
     return Record(
         project_name=name,
-        source=SourceRef(DOC.name, line, line + 30),
+        source=SourceRef(file=DOC.name, line_start=line, line_end=line + 30),
         unit_name=unit,
         funds=Funds(annual=FundColumn(total=yuan)),
     )
@@ -79,14 +79,17 @@ def test_ocr_names_and_amounts():
     ]
     reconcile(records, _budget())
     old, talent, yearbook, chronicle = records
-    assert old.budget_match == BudgetMatch("遗属补助及取暖费", 10_000, 422)
+    assert old.budget_match == BudgetMatch(name="遗属补助及取暖费", amount_yuan=10_000, line=422)
     # 9,960 yuan is what the budget table prints as 1.00万元: a name mismatch only
     assert old.quality_flags == ["ocr_name_mismatch"]
-    assert old.quality_notes["ocr_name_mismatch"] == "budget table line 422: 遗属补助及取暖费"
-    assert talent.budget_match == BudgetMatch("招才引智生活补贴和住房补贴", 9_000, 420)
-    assert yearbook.budget_match == BudgetMatch("中阳年鉴2024", 170_000, 416)
+    [note] = old.notes_for("ocr_name_mismatch")
+    assert (note.line, note.message) == (422, "部门项目支出预算表中的名称是“遗属补助及取暖费”")
+    assert talent.budget_match == BudgetMatch(name="招才引智生活补贴和住房补贴", amount_yuan=9_000, line=420)
+    assert yearbook.budget_match == BudgetMatch(name="中阳年鉴2024", amount_yuan=170_000, line=416)
     # both are 0.90万元: the names decide
-    assert chronicle.budget_match == BudgetMatch("中阳大事记2023年编印费尾欠出版经费", 9_000, 415)
+    assert chronicle.budget_match == BudgetMatch(
+        name="中阳大事记2023年编印费尾欠出版经费", amount_yuan=9_000, line=415
+    )
     for rec in (talent, yearbook, chronicle):
         assert rec.quality_flags == ["ocr_name_mismatch"]
 
@@ -96,9 +99,9 @@ def test_same_name_different_amounts():
     office = _record("驻村工作队工作经费", 30_000, OFFICE, 961)
     village = _record("驻村工作队工作经费", 15_000, "中阳县内寨镇", 1509)
     reconcile([office, village], _budget())
-    assert office.budget_match == BudgetMatch("驻村工作队经费", 30_000, 399)
+    assert office.budget_match == BudgetMatch(name="驻村工作队经费", amount_yuan=30_000, line=399)
     assert office.quality_flags == ["ocr_name_mismatch"]
-    assert village.budget_match == BudgetMatch("驻村工作队工作经费", 15_000, 424)
+    assert village.budget_match == BudgetMatch(name="驻村工作队工作经费", amount_yuan=15_000, line=424)
     assert village.quality_flags == []
 
 
@@ -120,7 +123,7 @@ def test_same_amounts_different_names():
 def test_amount_within_the_budget_tables_rounding_is_not_a_mismatch():
     rec = _record("见习生工资", 42_720, ARCHIVE, 1415)
     reconcile([rec], _budget())
-    assert rec.budget_match == BudgetMatch("见习生工资", 42_700, 428)  # 4.27万元
+    assert rec.budget_match == BudgetMatch(name="见习生工资", amount_yuan=42_700, line=428)  # 4.27万元
     assert rec.quality_flags == []
 
 
@@ -128,8 +131,8 @@ def test_amount_beyond_rounding_is_flagged_with_both_amounts():
     rec = _record("见习生工资", 52_720, ARCHIVE, 1415)
     reconcile([rec], _budget())
     assert rec.quality_flags == ["budget_amount_mismatch"]
-    assert "52,720元" in rec.quality_notes["budget_amount_mismatch"]
-    assert "42,700元" in rec.quality_notes["budget_amount_mismatch"]
+    [note] = rec.notes_for("budget_amount_mismatch")
+    assert (note.line, note.message) == (428, "本表52,720元，部门项目支出预算表42,700元")
 
 
 def test_unmatched_record_and_lines():
@@ -137,10 +140,12 @@ def test_unmatched_record_and_lines():
     notes = reconcile([rec], _budget())
     assert rec.budget_match is None
     assert rec.quality_flags == ["budget_line_missing"]
+    [note] = rec.notes_for("budget_line_missing")
+    assert (note.line, note.message) == (0, "部门项目支出预算表中没有名称与本项目相符的一行")
     assert len(notes) == 32
     assert notes[0] == (
         397,
-        "预算表第397行项目“安可替代工程建设费”（中国共产党中阳县委员会办公室，"
+        "预算表中的项目“安可替代工程建设费”（中国共产党中阳县委员会办公室，"
         "3,700,000元）没有对应的项目支出绩效目标表",
     )
 

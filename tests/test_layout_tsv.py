@@ -40,7 +40,9 @@ def _ind(
     number: int | float | None = None,
     unit: str = "",
 ) -> Indicator:
-    return Indicator(scope, level1, level2, name, value, op, number, unit)
+    return Indicator(
+        scope=scope, level1=level1, level2=level2, name=name, value=value, op=op, number=number, unit=unit
+    )
 
 
 def _short(inds: list[Indicator]) -> list[tuple[str, str, str, str, str]]:
@@ -78,7 +80,7 @@ def test_continued_page_is_one_record():
     table, rec = _one(tsv_continued, "continued-page.txt")
     assert (table.status, table.line_start, table.line_end) == ("ok", 1, 42)
     assert table.merged_from == [(48, 75)]
-    assert rec.source.to_dict() == {
+    assert rec.source.model_dump() == {
         "file": "continued-page.txt",
         "line_start": 1,
         "line_end": 42,
@@ -90,16 +92,19 @@ def test_continued_page_is_one_record():
     assert rec.unit_name == "繁峙经济技术开发区管理委员会"
     assert (rec.attribute, rec.period_years) == ("一次性项目", 1)
     zero = {"total": 0, "central": 0, "provincial": 0, "local": 0, "self_raised": 0, "other": None}
-    assert rec.funds.to_dict() == {"unit_in_source": "元", "period": zero, "annual": zero}
+    assert rec.funds.model_dump() == {"unit_in_source": "元", "period": zero, "annual": zero}
     assert rec.basis.endswith("《县政府第四十一次常务会议》(〔2022〕)")  # page 1 kept
     assert rec.plan == "按照实际工作进度实施"
     assert rec.goal_period.startswith("项目资金1500万元全部用于") and rec.goal_annual == ""
     assert rec.fill_date == "2024-03-19"  # printed on page 2 only
     assert rec.quality_flags == ["continuation_header_differs"]
-    assert rec.quality_notes["continuation_header_differs"] == (
-        "line 58: 立项依据 '第四十一次常务' vs '第四十七次常务' (page 1 kept); "
-        "line 60: 保证项目实施的制度、措施 '第四十一次常务' vs '第四十七次常务' (page 1 kept)"
-    )
+    assert [(n.line, n.message) for n in rec.notes_for("continuation_header_differs")] == [
+        (58, "续表的立项依据与首页不同：首页“第四十一次常务”，续页“第四十七次常务”（采用首页）"),
+        (
+            60,
+            "续表的保证项目实施的制度、措施与首页不同：首页“第四十一次常务”，续页“第四十七次常务”（采用首页）",
+        ),
+    ]
     inds = rec.indicators
     assert len(inds) == 28 and all(i.scope == "period" for i in inds)
     assert [i.level2 for i in inds].count("数量指标") == 12
@@ -195,7 +200,7 @@ def test_perennial_99_years():
         "self_raised": 0,
         "other": None,
     }
-    assert rec.funds.to_dict() == {"unit_in_source": "元", "period": side, "annual": side}
+    assert rec.funds.model_dump() == {"unit_in_source": "元", "period": side, "annual": side}
     assert rec.overview.startswith("支持高新区老年福利中心项目建设")
     assert rec.basis == (
         "《阳泉市财政局关于提前下达2024年社会养老服务体系建设补助资金的通知》(阳财社(2023)147号)"
@@ -236,7 +241,7 @@ def test_sides_differ():
     assert (rec.department_code, rec.department_name) == ("021", "中国共产党中阳县委员会办公室")
     assert rec.unit_name == "中共中阳县委党史研究室"
     assert (rec.attribute, rec.period_years) == ("经常性项目", 99)
-    assert rec.funds.to_dict() == {
+    assert rec.funds.model_dump() == {
         "unit_in_source": "元",
         "period": {
             "total": None,
@@ -286,8 +291,9 @@ def test_wan_yuan_shenbao():
     assert rec.project_name == "法律顾问费"
     assert (rec.department_code, rec.department_name) == ("024", "中国共产党中阳县委员会办公室")
     assert rec.category == ""
-    assert rec.quality_notes["category_unmarked"] == "line 8: no 项目分类 box is ticked"
-    assert rec.funds.to_dict() == {
+    [note] = rec.notes_for("category_unmarked")
+    assert (note.line, note.message) == (8, "项目分类的A类、B类、C类都没有勾选")
+    assert rec.funds.model_dump() == {
         "unit_in_source": "万元",
         "period": {
             "total": None,
@@ -327,13 +333,14 @@ def test_truncated_table_is_partial():
     """003 lines 1269-1279: the table stops after two fund rows."""
     table, rec = _one(dept_disclosure, "truncated-table.txt")
     assert (table.status, table.line_start, table.line_end) == ("partial", 1, 11)
-    assert table.reason == "table cut off after line 11: no 项目概况, 总体目标, 绩效指标"
+    assert table.reason == "表格在第11行后中断，缺少项目概况、总体目标、绩效指标"
     assert rec.project_name == "中阳年度2024"
     assert (rec.attribute, rec.period_years) == ("经常性项目", 99)  # 99年 wrapped onto line 1276
     assert rec.funds.period.total == rec.funds.annual.total == 170000  # "170.000" yuan
     assert (rec.funds.period.central, rec.funds.annual.provincial, rec.funds.annual.local) == (0, 0, None)
     assert rec.indicators == []
-    assert rec.quality_notes["table_truncated"] == "lines 1-11: 项目概况, 总体目标, 绩效指标 missing"
+    [note] = rec.notes_for("table_truncated")
+    assert (note.line, note.message) == (1, "原表缺少项目概况、总体目标、绩效指标")
 
 
 # ---------------------------------------------------------------- row grammar
@@ -384,7 +391,7 @@ def test_name_without_value_is_flagged():
     reader = tsv_common.IndicatorReader()
     reader.read(tsv_common.to_row(114, "\t\t社会效益\t保障师生安全\t\t\t"))
     assert _short(reader.finish()) == [("period", "效益指标", "社会效益指标", "保障师生安全", "")]
-    assert reader.notes == {"indicator_value_missing": ["line 114: 保障师生安全"]}
+    assert reader.notes == [("indicator_value_missing", 114, {"name": "保障师生安全"})]
 
 
 def test_clean_value_strips_colon_artefacts():
@@ -418,8 +425,10 @@ def test_002_whole_document():
     assert all(t.status == "ok" for t in result.tables)
     science = result.tables[6].record
     assert science.project_name == "科技项目扶持及专项奖励资金"
-    assert science.quality_notes["indicator_level_inferred"] == (
-        "lines 242-255: rows before any level-2 label taken as 数量指标"
+    [note] = science.notes_for("indicator_level_inferred")
+    assert (note.line, note.message) == (
+        242,
+        "第242–255行（在第一个二级指标之前）的二级指标未印出，按位置推断为“数量指标”",
     )
     assert [t.record.fill_date for t in result.tables][2:5] == ["2024-01-27", "2024-01-27", "2024-03-06"]
 
@@ -434,7 +443,8 @@ def test_003_whole_document():
     assert all("category_unmarked" in r.quality_flags for r in shenbao)
     cut = next(t.record for t in result.tables if t.line_start == 998)
     assert cut.department_name == "中国共产党中阳县委员会办"
-    assert cut.quality_notes["department_name_truncated"] == (
-        "line 1003: '中国共产党中阳县委员会办' printed, "
-        "'中国共产党中阳县委员会办公室' elsewhere with code 024"
+    [note] = cut.notes_for("department_name_truncated")
+    assert (note.line, note.message) == (
+        1003,
+        "主管部门印作“中国共产党中阳县委员会办”，同一代码024在别处印作“中国共产党中阳县委员会办公室”",
     )

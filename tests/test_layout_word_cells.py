@@ -38,7 +38,18 @@ def _ind(
     unit: str,
     basis: str,
 ) -> Indicator:
-    return Indicator("annual", level1, level2, name, value, op, number, unit, description, basis)
+    return Indicator(
+        scope="annual",
+        level1=level1,
+        level2=level2,
+        name=name,
+        description=description,
+        value=value,
+        op=op,
+        number=number,
+        unit=unit,
+        basis=basis,
+    )
 
 
 # ---------------------------------------------------------------- detect
@@ -78,7 +89,7 @@ def test_detect_needs_the_cells():
 def test_one_table_fields():
     table, rec = _only_record("one-table.txt")
     assert (table.line_start, table.line_end) == (1, 94)
-    assert rec.source.to_dict() == {
+    assert rec.source.model_dump() == {
         "file": "one-table.txt",
         "line_start": 1,
         "line_end": 94,
@@ -90,7 +101,7 @@ def test_one_table_fields():
     assert rec.project_code == "13073024P00888510015C"
     assert rec.project_name == "官厅镇村干部工资"
     assert rec.funds.unit_in_source == "万元"
-    assert rec.funds.annual.to_dict() == {
+    assert rec.funds.annual.model_dump() == {
         "total": 675400,
         "central": None,
         "provincial": None,
@@ -311,4 +322,5 @@ def test_missing_table_is_reported():
     # drop table 2 (lines 199-295): the table of contents still lists it
     result = word_cells.extract(lines[:198] + lines[295:], DOC)
     assert len(result.tables) == 22
-    assert result.notes and "not found: [2]" in result.notes[0][1]
+    assert result.notes and "未找到：[2]" in result.notes[0][1]
+    assert result.notes == [(101, "目录列出 23 张表，实际找到 22 张（未找到：[2]；目录未列：无）")]

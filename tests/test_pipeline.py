@@ -14,7 +14,7 @@ BAD = FIXTURES / "bad"
 
 
 def _codes(outcome, path_part: str) -> set[str]:
-    return {i.code for i in outcome.report.issues if path_part in i.path}
+    return {i.code for i in outcome.report.problems if path_part in i.file}
 
 
 def test_bad_inputs_are_reported_and_the_good_document_is_still_extracted(make_project):
@@ -31,13 +31,13 @@ def test_bad_inputs_are_reported_and_the_good_document_is_still_extracted(make_p
     outcome = run_extract(paths)
     by_file = {s.file: s for s in outcome.stats}
     assert by_file[GOOD].records == 9
-    assert "empty-file" in _codes(outcome, "empty.txt")
+    assert "empty-document" in _codes(outcome, "empty.txt")
     assert "undecodable" in _codes(outcome, "random-bytes.bin")
-    [unknown] = [i for i in outcome.report.issues if "unknown-layout.txt" in i.path]
+    [unknown] = [i for i in outcome.report.problems if "unknown-layout.txt" in i.file]
     assert unknown.code == "unknown-layout" and unknown.line == 6  # the line naming 绩效目标
-    assert "known layouts:" in unknown.hint
+    assert "已知版式：" in unknown.hint and "pdf_text" in unknown.hint
     # GBK is read (with a warning naming the first non-UTF-8 line) and extracted
-    [gbk] = [i for i in outcome.report.issues if "gbk-encoded.txt" in i.path]
+    [gbk] = [i for i in outcome.report.problems if "gbk-encoded.txt" in i.file]
     assert gbk.code == "not-utf8" and gbk.line == 3
     assert by_file["gbk-encoded.txt"].records == 1
     # the truncated table is accounted for: published as partial or reported as failed
@@ -45,7 +45,7 @@ def test_bad_inputs_are_reported_and_the_good_document_is_still_extracted(make_p
     assert trunc.tables_found == 1 and trunc.partial + trunc.failed == 1
     assert _codes(outcome, "truncated-table.txt") & {"table-partial", "table-failed"}
     # every message names the file, relative to the project
-    assert all(i.path.startswith("data/") for i in outcome.report.issues)
+    assert all(i.file.startswith("data/") for i in outcome.report.problems)
 
 
 def test_ids_are_url_safe_unique_and_independent_of_file_order(make_project, tmp_path):
@@ -89,7 +89,7 @@ def test_a_hand_correction_survives_the_next_extract(make_project):
     assert rec["funds"]["annual"]["local"] == 2324601
     assert rec["corrected_fields"] == ["funds.annual.local", "unit_name"]
     assert outcome.corrections_applied == 2
-    assert not [i for i in outcome.report.issues if i.code.startswith("correction")]
+    assert not [i for i in outcome.report.problems if i.code.startswith("correction")]
 
 
 def test_stale_and_orphan_corrections_are_reported(make_project):
@@ -102,6 +102,6 @@ def test_stale_and_orphan_corrections_are_reported(make_project):
     (paths.corrections / "stale.yaml").write_text(
         f"project_id: {pid}\nset:\n  plan: 新计划\nexpect:\n  plan: 以前的计划\n", encoding="utf-8"
     )
-    issues = {(i.path, i.line, i.code) for i in run_extract(paths).report.issues}
+    issues = {(i.file, i.line, i.code) for i in run_extract(paths).report.problems}
     assert ("data/corrections/orphan.yaml", 1, "correction-unknown-project") in issues
     assert ("data/corrections/stale.yaml", 5, "correction-stale") in issues

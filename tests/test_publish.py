@@ -22,13 +22,14 @@ from generator.generate import run_generate
 from generator.publish.schema import INDICATORS, PROJECTS, TABLES, Column
 from generator.publish.writers import FORMULA_START, write_csv, write_xlsx
 from generator.records import load_yaml
+from generator.settings import Settings
 from tests.test_site import HOSTILE, make_site_project
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     paths = make_site_project(tmp_path_factory.mktemp("publish"))
-    run_generate(paths)
+    run_generate(Settings(root=paths.root))
     return paths
 
 
@@ -164,7 +165,7 @@ def test_downloads_are_deterministic(published, tmp_path):
         for p in _downloads(published).rglob("*")
         if p.is_file()
     }
-    run_generate(published)
+    run_generate(Settings(root=published.root))
     second = {
         p.relative_to(_downloads(published)): p.read_bytes()
         for p in _downloads(published).rglob("*")
@@ -205,3 +206,32 @@ def test_indicator_columns_are_the_data_model_names():
         "quality_flags",
     ):
         assert col in names
+
+
+# the columns as published before the record model became typed: journalists script
+# against these names and types, so they may only ever be added to, never renamed or dropped
+RELEASED = {
+    "projects": "project_id year province region department_code department_name unit_name project_name "
+    "project_code attribute period_years category funds_total_period_yuan funds_total_annual_yuan "
+    "funds_central_yuan funds_provincial_yuan funds_local_yuan funds_self_raised_yuan funds_other_yuan "
+    "funds_fiscal_yuan funds_general_budget_yuan funds_government_fund_yuan funds_transfer_yuan "
+    "funds_central_period_yuan funds_provincial_period_yuan funds_local_period_yuan "
+    "funds_self_raised_period_yuan funds_other_period_yuan funds_fiscal_period_yuan "
+    "funds_general_budget_period_yuan funds_government_fund_period_yuan funds_transfer_period_yuan "
+    "funds_unit_in_source spending_plan fund_use overview basis necessity measures plan goal_period "
+    "goal_annual fill_date budget_table_name budget_table_amount_yuan source_file source_line_start "
+    "source_line_end page_url quality_flags indicator_count",
+    "indicators": "project_id scope seq level1 level2 name description value op number unit basis",
+    "departments": "region code name project_count annual_total_yuan province department_key page_url",
+}
+NUMBERS = {"year", "period_years", "source_line_start", "source_line_end", "indicator_count", "seq", "number"}
+
+
+def test_released_columns_are_never_renamed_dropped_or_retyped():
+    for table, names in RELEASED.items():
+        columns = TABLES[table]
+        assert [c.name for c in columns[: len(names.split())]] == names.split(), table
+        for c in columns:
+            numeric = c.name in NUMBERS or c.name.endswith("_yuan") or c.name == "project_count"
+            assert (c.type in ("number", "integer")) == numeric, (table, c.name, c.type)
+            assert c.title and c.description, (table, c.name)

@@ -11,9 +11,14 @@ from generator.quality import QUALITY_FLAGS, compute_flags
 _names = itertools.count(1)
 
 
+def _pid(n: int) -> str:
+    return f"2024-test-{n:010x}"
+
+
 def _rec(
     name: str = "",
     *,
+    pid: str = "",
     annual: FundColumn | None = None,
     period: FundColumn | None = None,
     line: int = 1,
@@ -22,11 +27,14 @@ def _rec(
     region: str = "某县",
     **kw,
 ) -> Record:
-    # distinct default names: same-named records would be flagged as duplicates
-    name = name or f"项目{next(_names)}"
+    # distinct default names: same-named records would be flagged as duplicates;
+    # distinct ids: flags across records name the other project by its id
+    n = next(_names)
+    name = name or f"项目{n}"
     rec = Record(
+        project_id=pid or _pid(n),
         project_name=name,
-        source=SourceRef("x.txt", line, line + 10),
+        source=SourceRef(file="x.txt", line_start=line, line_end=line + 10),
         region=region,
         department_name=dept,
         unit_name=unit,
@@ -38,7 +46,9 @@ def _rec(
 
 
 def _ind(name: str, value: str, level2: str = "数量指标", number=None, unit: str = "") -> Indicator:
-    return Indicator("annual", "产出指标", level2, name, value, number=number, unit=unit)
+    return Indicator(
+        scope="annual", level1="产出指标", level2=level2, name=name, value=value, number=number, unit=unit
+    )
 
 
 def _flags(*records: Record) -> list[list[str]]:
@@ -77,7 +87,8 @@ def test_every_code_is_explained():
 def test_funds_sum_mismatch():
     rec = _rec(annual=FundColumn(total=100, central=50, local=40))
     assert _flags(rec) == [["funds_sum_mismatch"]]
-    assert "90元" in rec.quality_notes["funds_sum_mismatch"]
+    [note] = rec.notes_for("funds_sum_mismatch")
+    assert (note.line, note.message, note.related) == (0, "年度各行合计90元，表中总额100元", [])
 
 
 def test_funds_sum_mismatch_period_column_and_fiscal_rows():
@@ -111,8 +122,10 @@ def test_text_amount_against_zero_total():
         overview="攀登阅读……提升项目，总投入100万元", annual=FundColumn(total=0), period=FundColumn(total=0)
     )
     assert _flags(rec) == [["text_amount_mismatch"]]
-    assert "1,000,000元" in rec.quality_notes["text_amount_mismatch"]
-    assert "0元" in rec.quality_notes["text_amount_mismatch"]
+    [note] = rec.notes_for("text_amount_mismatch")
+    assert "1,000,000元" in note.message
+    assert "0元" in note.message
+    assert (note.line, note.message) == (0, "文字写“总投入100万元”（1,000,000元），表中总额0元")
 
 
 def test_text_amount_weak_word_against_zero_and_different_total():
@@ -140,7 +153,9 @@ def test_placeholder_text():
     empty = _rec()
     empty.goal_annual = ""
     assert _flags(goal, ind, empty) == [["placeholder_text"]] * 3
-    assert empty.quality_notes["placeholder_text"] == "no goal given"
+    assert [(n.line, n.message) for n in goal.quality_notes] == [(0, "年度目标留有“目标内容1”")]
+    assert [(n.line, n.message) for n in ind.quality_notes] == [(0, "指标名称是“指标1”")]
+    assert [(n.line, n.message) for n in empty.quality_notes] == [(0, "没有填写绩效目标")]
 
 
 def test_no_placeholder():
@@ -157,7 +172,11 @@ def test_implausible_unit_against_stated_amount():
     )
     compute_flags([rec])
     assert "implausible_unit" in rec.quality_flags
-    assert "≤425000万元/项" in rec.quality_notes["implausible_unit"]
+    [note] = rec.notes_for("implausible_unit")
+    assert "≤425000万元/项" in note.message
+    assert note.message == (
+        "指标“繁城镇建筑垃圾存放及再生”的值≤425000万元/项即4,250,000,000元，而项目资金为425,000元"
+    )
 
 
 def test_implausible_unit_against_total():
@@ -206,8 +225,12 @@ def test_indicators_copied():
     a = _rec("防火经费", dept="镇政府", indicators=_indicators(), line=10)
     b = _rec("统计站办公经费", dept="统计局", indicators=_indicators(), line=50)
     assert _flags(a, b) == [["indicators_copied"], ["indicators_copied"]]
-    assert "统计站办公经费" in a.quality_notes["indicators_copied"]
-    assert "x.txt line 50" in a.quality_notes["indicators_copied"]
+    [note] = a.notes_for("indicators_copied")
+    assert "统计站办公经费" in note.message
+    assert (note.line, note.message) == (0, "绩效指标与统计局的“统计站办公经费”完全相同")
+    assert note.related == [b.project_id]
+    [back] = b.notes_for("indicators_copied")
+    assert (back.message, back.related) == ("绩效指标与镇政府的“防火经费”完全相同", [a.project_id])
 
 
 def test_indicators_not_copied():
@@ -233,14 +256,21 @@ def test_duplicate_submission():
     c = _rec("驻村工作队工作经费", unit="中阳县内寨镇", line=2000)
     d = _rec("驻村工作队工作经费", region="别的县", line=3000)
     assert _flags(a, b, c, d) == [["duplicate_submission"], ["duplicate_submission"], [], []]
-    assert a.quality_notes["duplicate_submission"] == "same project also at x.txt line 1509"
+    [note] = a.notes_for("duplicate_submission")
+    assert (note.line, note.message, note.related) == (
+        961,
+        "同一部门、单位的同名项目共公开了2次",
+        [b.project_id],
+    )
+    [back] = b.notes_for("duplicate_submission")
+    assert (back.line, back.related) == (1509, [a.project_id])
 
 
 def test_deterministic_and_idempotent():
     def build() -> list[Record]:
         return [
-            _rec("防火经费", dept="镇政府", indicators=_indicators(), goal_annual="1.目标内容1"),
-            _rec("统计站办公经费", dept="统计局", indicators=_indicators()),
+            _rec("防火经费", pid=_pid(1), dept="镇政府", indicators=_indicators(), goal_annual="1.目标内容1"),
+            _rec("统计站办公经费", pid=_pid(2), dept="统计局", indicators=_indicators()),
         ]
 
     first, second = build(), build()

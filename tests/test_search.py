@@ -11,7 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.corpus import build_corpus, load_records
+from generator.corpus import build_corpus
+from generator.model import Record
+from generator.records import load_records
 from generator.paths import Paths
 from generator.problems import Report
 from generator.search import analysis, engine, run_search_index
@@ -21,8 +23,8 @@ from tests.conftest import FIXTURES, REPO
 GOLDEN = yaml.safe_load((FIXTURES / "search" / "golden_queries.yaml").read_text(encoding="utf-8"))
 
 
-def expected_ids(records: list[dict]) -> dict[tuple[str, int], str]:
-    return {(r["source"]["file"], r["source"]["line_start"]): r["project_id"] for r in records}
+def expected_ids(records: list[Record]) -> dict[tuple[str, int], str]:
+    return {(r.source.file, r.source.line_start): r.project_id for r in records}
 
 
 def recall_report(run_query, ids_by_source) -> tuple[float, list[str]]:
@@ -50,8 +52,8 @@ def recall_report(run_query, ids_by_source) -> tuple[float, list[str]]:
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> tuple[Path, list[dict]]:
     paths = Paths(REPO)
-    records = load_records(paths.records)
-    corpus = build_corpus(records, load_sources(paths, Report()))
+    records = load_records(paths, Report()).records
+    corpus = build_corpus(records, load_sources(paths, Report()) or [])
     root = tmp_path_factory.mktemp("search")
     run_search_index(corpus, root / "index", REPO / "content")
     return root / "index", records

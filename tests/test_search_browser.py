@@ -13,9 +13,11 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from generator.build import build_site
-from generator.corpus import load_records
+from generator.problems import Report
+from generator.records import load_records
 from generator.generate import copy_handwritten, run_generate
 from generator.paths import Paths
+from generator.settings import Settings
 from tests.conftest import REPO
 from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
 from tests.test_search import expected_ids, recall_report
@@ -29,8 +31,8 @@ def site(tmp_path_factory):
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     copy_handwritten(REPO / "content", root / "content")
     paths = Paths(root)
-    run_generate(paths)
-    build_site(paths)
+    run_generate(Settings(root=paths.root))
+    build_site(Settings(root=paths.root))
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -63,7 +65,7 @@ def _browser_query(page, base_url: str, query: str, params: str = "") -> list[st
 
 def test_browser_recall_at_10(site, page, capsys):
     paths, base_url = site
-    ids = expected_ids(load_records(paths.records))
+    ids = expected_ids(load_records(paths, Report()).records)
     recall, lines = recall_report(lambda q: _browser_query(page, base_url, q), ids)
     with capsys.disabled():
         print("\n".join(["", "browser recall@10 per query:", *lines, f"overall recall@10: {recall:.1%}"]))

@@ -20,6 +20,7 @@ from generator.generate import GENERATED_FILES, copy_handwritten, run_generate
 from generator.generate.fmt import md_cell, md_text, wan, yuan
 from generator.paths import Paths
 from generator.records import dump_record, load_yaml
+from generator.settings import Settings
 from tests.conftest import REPO
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -80,7 +81,7 @@ def make_site_project(root: Path) -> Paths:
 @pytest.fixture(scope="module")
 def site_project(tmp_path_factory):
     paths = make_site_project(tmp_path_factory.mktemp("site"))
-    run_generate(paths)
+    run_generate(Settings(root=paths.root))
     return paths
 
 
@@ -173,11 +174,11 @@ def _hashes(site: Path) -> dict[str, str]:
 
 
 def test_strict_build_of_the_fixture_set_is_deterministic_and_escapes(site_project):
-    first = build_site(site_project)
+    first = build_site(Settings(root=site_project.root))
     assert first.pages >= 15 and not first.warnings
     site = site_project.root / "site"
     hashes = _hashes(site)
-    build_site(site_project)
+    build_site(Settings(root=site_project.root))
     assert _hashes(site) == hashes, "two builds of the same content differ"
     page = (site / "projects" / "2024-xiangyuan-003-hostile0000" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -186,14 +187,14 @@ def test_strict_build_of_the_fixture_set_is_deterministic_and_escapes(site_proje
 
 
 def test_a_failed_build_leaves_the_previous_site(site_project):
-    build_site(site_project)
+    build_site(Settings(root=site_project.root))
     site = site_project.root / "site"
     before = _hashes(site)
     broken = site_project.root / "content" / "broken.md"
     broken.write_text("# 坏链接\n\n[不存在](nowhere.md)\n", encoding="utf-8")
     try:
         with pytest.raises(BuildFailed):
-            build_site(site_project)
+            build_site(Settings(root=site_project.root))
     finally:
         broken.unlink()
     assert _hashes(site) == before
@@ -208,7 +209,7 @@ def test_strict_build_of_the_full_corpus(tmp_path):
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     copy_handwritten(REPO / "content", root / "content")
     paths = Paths(root)
-    generated = run_generate(paths)
-    outcome = build_site(paths)
+    generated = run_generate(Settings(root=paths.root))
+    outcome = build_site(Settings(root=paths.root))
     assert outcome.pages >= generated.projects + generated.departments + generated.regions
     assert not outcome.warnings

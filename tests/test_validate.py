@@ -21,9 +21,10 @@ def test_broken_and_mistyped_records_are_all_reported(make_project):
     victim = sorted(paths.records.glob("2024-*.yaml"))[0]
     text = victim.read_text(encoding="utf-8").replace("year: 2024", "year: 二〇二四")
     victim.write_text(text, encoding="utf-8")
-    report, n = run_validate(paths)
-    assert n == 10
-    problems = {(i.path.rsplit("/", 1)[-1], i.line, i.code) for i in report.errors}
+    report, loaded = run_validate(paths)
+    assert loaded.files == 10
+    assert len(loaded.records) == 8 and len(loaded.skipped) == 2  # reported, left out, counted
+    problems = {(i.file.rsplit("/", 1)[-1], i.line, i.code) for i in report.errors}
     assert ("broken-record.yaml", 5, "broken-yaml") in problems
     year_line = text.split("\n").index("year: 二〇二四") + 1
     assert (victim.name, year_line, "wrong-type") in problems

@@ -1,10 +1,12 @@
 """Stage 2: published documents -> project records.
 
-`run_extract` reads every document listed in data/sources.yaml, lets the
-matching layout module find its tables, fills in what the pipeline knows
-(region, year, ids, quality flags), overlays the maintainers' corrections and
-writes data/records/ plus data/extract-report.md. A document that cannot be
-read, or a table that cannot be parsed, is reported and the rest goes on.
+`run_extract` reads every document listed in data/sources.yaml, lets the matching
+layout module find its tables, fills in what the pipeline knows (region, year, ids),
+overlays the maintainers' corrections, validates each record through the model,
+computes the quality flags on the corrected records, and writes data/records/ plus
+data/extract-report.md. A document that cannot be read, or a table that cannot be
+parsed, is reported and the rest goes on; when data/sources.yaml itself cannot be
+read nothing is rewritten.
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from generator import quality
+from generator.corrections import apply_corrections, load_corrections
+from generator.extract import published
+from generator.extract.completeness import truncated_tail
 from generator.extract.layouts import LAYOUTS, detect_layout
 from generator.model import ExtractedTable, Record
 from generator.paths import Paths
-from generator.problems import ERROR, WARNING, Report
-from generator.records import apply_corrections, assign_ids, write_records
+from generator.problems import Report
+from generator.records import assign_ids, write_records
+from generator.schema_errors import describe, dotted, field_path
 from generator.sources import Document, load_sources, read_documents
 
 # what a project name may not contain without a warning: it is shown literally,
@@ -38,7 +46,6 @@ class DocStats:
     partial: int = 0
     failed: int = 0
     duplicates: int = 0
-    failures: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -47,14 +54,9 @@ class ExtractOutcome:
     stats: list[DocStats]
     records: dict[str, dict[str, Any]]
     corrections_applied: int = 0
-
-
-def _layout_hint() -> str:
-    names = ", ".join(m.NAME for m in LAYOUTS)
-    return (
-        f"known layouts: {names}; each expects tables titled …项目支出绩效目标表 in its own cell "
-        "format. Add a layout module in generator/extract/layouts/ for a new format."
-    )
+    written: bool = True  # False when data/sources.yaml could not be read: nothing was rewritten
+    kept: int = 0  # published records kept as they were (their region's slug change was refused)
+    by_file: dict[str, DocStats] = field(default_factory=dict)
 
 
 def _first_title_line(lines: list[str]) -> int:
@@ -68,14 +70,8 @@ def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocS
     rel = paths.rel(doc.path)
     layout = detect_layout(doc.lines)
     if layout is None:
-        report.add(
-            rel,
-            _first_title_line(doc.lines),
-            "unknown-layout",
-            ERROR,
-            "no known layout matches this document; nothing was extracted from it",
-            _layout_hint(),
-        )
+        layouts = "、".join(m.NAME for m in LAYOUTS)
+        report.add("unknown-layout", rel, _first_title_line(doc.lines), layouts=layouts)
         return DocStats(doc.source.file, "unknown"), []
     stats = DocStats(doc.source.file, layout.NAME)
     try:
@@ -83,18 +79,26 @@ def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocS
     except Exception as exc:  # a bug in a layout must not stop the other documents
         where = traceback.extract_tb(exc.__traceback__)[-1]
         report.add(
-            rel,
-            0,
             "extractor-error",
-            ERROR,
-            f"layout {layout.NAME} crashed: {exc!r} at {where.filename}:{where.lineno}",
-            "this is a bug in the extractor: please report it with this document",
+            rel,
+            layout=layout.NAME,
+            error=repr(exc),
+            where=f"{where.filename}:{where.lineno}",
         )
         return stats, []
+    for index, missing in truncated_tail(result.tables, doc.lines):
+        _mark_truncated(result.tables[index], missing)
     records = [_account(t, doc, rel, stats, report) for t in result.tables]
     for line, message in result.notes:
-        report.add(rel, line, "layout-note", WARNING, message)
+        report.add("layout-note", rel, line, note=message)
     return stats, [r for r in records if r is not None]
+
+
+def _mark_truncated(table: ExtractedTable, missing: str) -> None:
+    if table.record is None or "table_truncated" in table.record.quality_flags:
+        return
+    table.record.flag("table_truncated", table.line_end, missing=missing)
+    table.status, table.reason = "partial", f"文件在表中结束，缺少{missing}"
 
 
 def _account(
@@ -103,56 +107,65 @@ def _account(
     """Count one table in the document's stats and return its record, if any."""
     stats.tables_found += 1 + len(table.merged_from)
     stats.merged += len(table.merged_from)
+    span = {"line_start": table.line_start, "line_end": table.line_end}
     if table.record is None or table.status == "failed":
         stats.failed += 1
-        stats.failures.append((table.line_start, table.reason))
-        report.add(
-            rel,
-            table.line_start,
-            "table-failed",
-            ERROR,
-            f"table at lines {table.line_start}-{table.line_end} not extracted: {table.reason}",
-            "fix the layout module or add the project by hand in data/corrections/",
-        )
+        report.add("table-failed", rel, table.line_start, reason=table.reason, **span)
         return None
     if table.status == "partial":
         stats.partial += 1
-        report.add(
-            rel,
-            table.line_start,
-            "table-partial",
-            WARNING,
-            f"table at lines {table.line_start}-{table.line_end} is incomplete: {table.reason}",
-            "the record is published with what the table carries and flagged",
-        )
+        report.add("table-partial", rel, table.line_start, reason=table.reason, **span)
     rec = table.record
     rec.year, rec.province, rec.region = doc.source.year, doc.source.province, doc.source.region
     if _MARKUP.search(rec.project_name):
-        report.add(
-            rel,
-            table.line_start,
-            "markup-in-text",
-            WARNING,
-            f"project name contains markup characters: {rec.project_name!r}",
-            "it is published as literal text; check the source if this looks wrong",
-        )
+        report.add("markup-in-text", rel, table.line_start, name=repr(rec.project_name))
     stats.records += 1
     return rec
 
 
-def _check_unique(records: list[Record], report: Report) -> None:
+def _check_unique(records: list[Record], report: Report) -> list[Record]:
     seen: dict[str, Record] = {}
     for rec in records:
         other = seen.setdefault(rec.project_id, rec)
         if other is not rec:
             report.add(
+                "duplicate-id",
                 f"data/raw/{rec.source.file}",
                 rec.source.line_start,
-                "duplicate-id",
-                ERROR,
-                f"project id {rec.project_id} also given to line {other.source.line_start}",
-                "this is a bug in generator.records.assign_ids",
+                project_id=rec.project_id,
+                other_line=other.source.line_start,
             )
+    return list(seen.values())
+
+
+def _validated(data: dict[str, dict[str, Any]], by_file: dict[str, DocStats], report: Report) -> list[Record]:
+    """Each corrected record through the model; one that fails is reported at its table and skipped."""
+    out: list[Record] = []
+    for pid, rec in data.items():
+        try:
+            out.append(Record.model_validate(rec))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            src = rec["source"]
+            report.add(
+                "record-invalid",
+                f"data/raw/{src['file']}",
+                src["line_start"],
+                line_start=src["line_start"],
+                line_end=src["line_end"],
+                field=dotted(field_path(err)),
+                problem=describe(err),
+                project_id=pid,
+            )
+            stats = by_file[src["file"]]
+            stats.records, stats.failed = stats.records - 1, stats.failed + 1
+    return out
+
+
+def _no_projects(docs: list[Document], stats: list[DocStats], paths: Paths, report: Report) -> None:
+    for doc, s in zip(docs, stats, strict=True):
+        if s.records == 0 and s.layout != "unknown" and s.failed == 0:
+            report.add("no-projects", paths.rel(doc.path), region=doc.source.region)
 
 
 def run_extract(
@@ -160,29 +173,35 @@ def run_extract(
 ) -> ExtractOutcome:
     report = Report()
     sources = load_sources(paths, report)
-    docs = read_documents(paths, sources, report)
+    if sources is None:
+        return ExtractOutcome(report, [], {}, written=False)
+    accepted, kept = published.check_slugs(paths, sources, report)
+    docs = read_documents(paths, accepted, report)
     stats: list[DocStats] = []
     records: list[Record] = []
     for doc in progress(docs) if progress else docs:
         doc_stats, doc_records = _extract_document(doc, paths, report)
         stats.append(doc_stats)
         records.extend(doc_records)
-    quality.compute_flags(records)
-    assign_ids(records, {s.region: s.slug for s in sources})
-    _check_unique(records, report)
+    assign_ids(records, {s.file: s.slug for s in sources})
+    records = _check_unique(records, report)
+    data = {r.project_id: r.to_dict() for r in records}
+    applied = apply_corrections(data, load_corrections(paths, report), report)
     by_file = {s.file: s for s in stats}
-    for rec in records:
+    valid = _validated(data, by_file, report)
+    quality.compute_flags(valid)
+    _no_projects(docs, stats, paths, report)
+    for rec in valid:
         if "duplicate_submission" in rec.quality_flags:
             by_file[rec.source.file].duplicates += 1
-    data = {r.project_id: r.to_dict() for r in records}
-    applied = apply_corrections(paths, data, report)
-    write_records(paths, data)
-    outcome = ExtractOutcome(report, stats, data, applied)
-    paths.extract_report.write_text(render_report(outcome, paths), encoding="utf-8")
+    out = {r.project_id: r.to_dict() for r in valid}
+    write_records(paths, {**out, **kept})
+    outcome = ExtractOutcome(report, stats, out, applied, kept=len(kept), by_file=by_file)
+    paths.extract_report.write_text(render_report(outcome), encoding="utf-8")
     return outcome
 
 
-def render_report(outcome: ExtractOutcome, paths: Paths) -> str:
+def render_report(outcome: ExtractOutcome) -> str:
     """The extract report as Markdown: deterministic, committed, reviewed in diffs."""
     out = [
         "# Extract report",
@@ -198,15 +217,15 @@ def render_report(outcome: ExtractOutcome, paths: Paths) -> str:
             f"{s.partial} | {s.failed} | {s.duplicates} |"
         )
     total = sum(s.records for s in outcome.stats)
+    kept = f" {outcome.kept} published records kept unchanged (slug change refused)." if outcome.kept else ""
     out += [
         "",
-        f"{total} records, {outcome.corrections_applied} corrected fields from data/corrections/.",
+        f"{total} records, {outcome.corrections_applied} corrected fields from data/corrections/.{kept}",
         "",
         "## Problems",
         "",
     ]
-    issues = outcome.report.sorted()
-    out += [f"- `{i.format().splitlines()[0]}`" for i in issues] or ["none"]
+    out += [f"- `{p.format().splitlines()[0]}`" for p in outcome.report.sorted()] or ["none"]
     flags: dict[str, int] = {}
     for rec in outcome.records.values():
         for code in rec["quality_flags"]:

@@ -194,15 +194,11 @@ def reconcile(records: list[Record], budget: list[BudgetLine]) -> list[tuple[int
     for ri, record in enumerate(records):
         if ri not in used_records:
             record.budget_match = None
-            record.flag(
-                "budget_line_missing",
-                "no line of the 项目支出预算表 matches this project's name "
-                f"and amount ({_yuan(_main_amount(record))})",
-            )
+            record.flag("budget_line_missing")
     return [
         (
             line.line,
-            f"预算表第{line.line}行项目“{line.name}”（{line.unit_name}，"
+            f"预算表中的项目“{line.name}”（{line.unit_name}，"
             f"{_yuan(line.amount_yuan)}）没有对应的项目支出绩效目标表",
         )
         for bi, line in enumerate(budget)
@@ -216,14 +212,13 @@ def _main_amount(record: Record) -> Amount:
 
 
 def _apply(record: Record, line: BudgetLine) -> None:
-    record.budget_match = BudgetMatch(line.name, line.amount_yuan, line.line)
+    record.budget_match = BudgetMatch(name=line.name, amount_yuan=line.amount_yuan, line=line.line)
     if _norm_name(record.project_name) != _norm_name(line.name):
-        record.flag("ocr_name_mismatch", f"budget table line {line.line}: {line.name}")
+        record.flag("ocr_name_mismatch", line.line, name=line.name)
     own = _main_amount(record)
     within_rounding = (
         own is not None and line.amount_yuan is not None and abs(own - line.amount_yuan) <= _ROUNDING_YUAN
     )
     # the budget table prints 万元 to two decimals: 9,960 yuan is its 1.00, not a mismatch
     if line.amount_yuan not in _record_amounts(record) and not within_rounding:
-        note = f"table {_yuan(own)}, budget table line {line.line} {_yuan(line.amount_yuan)}"
-        record.flag("budget_amount_mismatch", note)
+        record.flag("budget_amount_mismatch", line.line, own=_yuan(own), budget=_yuan(line.amount_yuan))

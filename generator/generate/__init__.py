@@ -1,9 +1,11 @@
 """Stage 4: records -> Markdown pages under content/ (plain Markdown, so the site
 builder can be swapped without touching this stage).
 
-Generated: index.md, quality.md, projects/, departments/, regions/, assets/charts/
-and sources/ (the raw documents, linked from every project page). Hand-written
-pages (about.md, methodology.md, glossary.md) are left alone.
+Generated: index.md, quality.md, problems.md, projects/, departments/, regions/,
+assets/charts/, sources/ (plain-text copies of the documents under fixed safe names),
+downloads/, api/ and search/. Hand-written pages (about.md, methodology.md, …) are
+copied along. Everything is written into a temporary directory that replaces content/
+only when all of it succeeded: a failure leaves the previous content/ as it was.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,23 +24,18 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.corpus import (
-    FUND_SOURCES,
-    Corpus,
-    Department,
-    annual_total,
-    build_corpus,
-    load_records,
-)
+from generator.corpus import Corpus, Department, annual_total, build_corpus
 from generator.generate import fmt
 from generator.generate.charts import bar_chart
-from generator.paths import DEFAULT_EPOCH, Paths
-from generator.problems import Report
+from generator.model import FUND_SOURCES, Flag, Indicator, Record
+from generator.problems import CATALOGUE, Kind, Report
 from generator.publish import run_publish
-from generator.publish.writers import build_date_from_epoch
 from generator.quality import QUALITY_FLAGS
+from generator.records import Loaded
 from generator.search import run_search_index
-from generator.sources import load_sources
+from generator.settings import Settings
+from generator.sources import Document, Source, load_sources, read_document
+from generator.validate import run_validate
 
 GENERATED_DIRS = (
     "projects",
@@ -48,25 +47,34 @@ GENERATED_DIRS = (
     "api",
     "search",
 )
-GENERATED_FILES = ("index.md", "quality.md")
-SECTIONS = (
-    ("overview", "项目概况"),
-    ("basis", "立项依据"),
-    ("necessity", "项目设立必要性"),
-    ("measures", "保证项目实施的制度、措施"),
-    ("plan", "项目实施计划"),
+GENERATED_FILES = ("index.md", "quality.md", "problems.md")
+SECTIONS = tuple(
+    (key, str(Record.model_fields[key].title))
+    for key in ("overview", "basis", "necessity", "measures", "plan")
 )
 TOP_N = 15
+STAGES = {
+    "sources": "来源清单",
+    "extract": "提取",
+    "corrections": "人工修正",
+    "records": "记录校验",
+    "quality": "数据质量",
+    "generate": "生成页面",
+    "build": "构建站点",
+}
+SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示"}
 
 
 @dataclass
 class GenerateOutcome:
     report: Report
-    pages: int
-    projects: int
-    departments: int
-    regions: int
-    seconds: dict[str, float]  # per step: search, pages, downloads
+    pages: int = 0
+    projects: int = 0
+    departments: int = 0
+    regions: int = 0
+    seconds: dict[str, float] | None = None  # per step: records, search, pages, downloads
+    skipped: int = 0  # record files not published (each reported)
+    written: bool = False  # False: content/ was left as it was
 
 
 def environment(templates: Path) -> Environment:
@@ -88,35 +96,35 @@ def environment(templates: Path) -> Environment:
     return env
 
 
-def _fund_rows(p: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    period, annual = p["funds"]["period"], p["funds"]["annual"]
-    rows = [("资金总额", period.get("total"), annual.get("total"))]
+def _fund_rows(p: Record) -> list[tuple[str, Any, Any]]:
+    period, annual = p.funds.period, p.funds.annual
+    rows = [("资金总额", period.total, annual.total)]
     for key, label in FUND_SOURCES:
-        if period.get(key) is not None or annual.get(key) is not None:
-            rows.append((label, period.get(key), annual.get(key)))
+        if getattr(period, key) is not None or getattr(annual, key) is not None:
+            rows.append((label, getattr(period, key), getattr(annual, key)))
     return rows
 
 
-def _grouped(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _grouped(indicators: list[Indicator]) -> list[dict[str, Any]]:
     """Show level 1 and level 2 only on the first row of their group."""
     out, last1, last2 = [], None, None
     for ind in indicators:
-        row = dict(ind)
-        if ind["level1"] == last1:
+        row = ind.model_dump()
+        if ind.level1 == last1:
             row["level1"] = ""
-            if ind["level2"] == last2:
+            if ind.level2 == last2:
                 row["level2"] = ""
-        last1, last2 = ind["level1"], ind["level2"]
+        last1, last2 = ind.level1, ind.level2
         out.append(row)
     return out
 
 
-def _indicator_tables(p: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], bool]]:
+def _indicator_tables(p: Record) -> list[tuple[str, list[dict[str, Any]], bool]]:
     keys = ("level1", "level2", "name", "value", "description", "basis")
-    period = [i for i in p["indicators"] if i["scope"] == "period"]
-    annual = [i for i in p["indicators"] if i["scope"] == "annual"]
-    extra = any(i["description"] or i["basis"] for i in p["indicators"])
-    same = [[i[k] for k in keys] for i in period] == [[i[k] for k in keys] for i in annual]
+    period = [i for i in p.indicators if i.scope == "period"]
+    annual = [i for i in p.indicators if i.scope == "annual"]
+    extra = any(i.description or i.basis for i in p.indicators)
+    same = [[getattr(i, k) for k in keys] for i in period] == [[getattr(i, k) for k in keys] for i in annual]
     if period and same:
         return [("实施期与年度指标（两栏相同）", _grouped(period), extra)]
     tables = []
@@ -127,8 +135,8 @@ def _indicator_tables(p: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]
     return tables
 
 
-def _flags(p: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return [(c, QUALITY_FLAGS.get(c, c), p["quality_notes"].get(c, "")) for c in p["quality_flags"]]
+def _flags(p: Record) -> list[tuple[str, str, list[Flag]]]:
+    return [(c, QUALITY_FLAGS[c], p.notes_for(c)) for c in sorted(p.quality_flags)]
 
 
 class _Writer:
@@ -157,13 +165,6 @@ def copy_handwritten(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, ignore=skip)
 
 
-def _clean(content: Path) -> None:
-    for d in GENERATED_DIRS:
-        shutil.rmtree(content / d, ignore_errors=True)
-    for f in GENERATED_FILES:
-        (content / f).unlink(missing_ok=True)
-
-
 def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -172,9 +173,9 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
     out = []
     for code in sorted(corpus.flag_counts()):
         projects = [
-            (p, corpus.department_of[p["project_id"]], p["quality_notes"].get(code, ""))
+            (p, corpus.department_of[p.project_id], p.notes_for(code))
             for p in corpus.projects
-            if code in p["quality_flags"]
+            if code in p.quality_flags
         ]
         by_region = Counter(d.region.name for _, d, _ in projects)
         by_dept = Counter(d.key for _, d, _ in projects)
@@ -191,44 +192,40 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
     return out
 
 
-def _largest(
-    projects: list[dict[str, Any]], corpus: Corpus, n: int
-) -> list[tuple[dict[str, Any], Department]]:
-    top = sorted(projects, key=lambda p: (-annual_total(p), p["project_id"]))[:n]
-    return [(p, corpus.department_of[p["project_id"]]) for p in top]
+def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Record, Department]]:
+    top = sorted(projects, key=lambda p: (-annual_total(p), p.project_id))[:n]
+    return [(p, corpus.department_of[p.project_id]) for p in top]
 
 
 def _similar_view(
-    ids: list[str], by_id: dict[str, dict[str, Any]], corpus: Corpus
-) -> list[tuple[dict[str, Any], Department]]:
+    ids: list[str], by_id: dict[str, Record], corpus: Corpus
+) -> list[tuple[Record, Department]]:
     return [(by_id[i], corpus.department_of[i]) for i in ids if i in by_id]
 
 
-def write_site_pages(
-    corpus: Corpus, templates: Path, content: Path, raw: Path, similar: dict[str, list[str]]
-) -> int:
+def write_site_pages(corpus: Corpus, templates: Path, content: Path, similar: dict[str, list[str]]) -> int:
     env = environment(templates)
     w = _Writer(env, content)
-    by_id = {p["project_id"]: p for p in corpus.projects}  # once: per page it was quadratic
+    by_id = {p.project_id: p for p in corpus.projects}  # once: per page it was quadratic
     for p in corpus.projects:
-        dept = corpus.department_of[p["project_id"]]
+        dept = corpus.department_of[p.project_id]
         w.page(
             "project.md.j2",
-            f"projects/{p['project_id']}.md",
+            f"projects/{p.project_id}.md",
             p=p,
             dept=dept,
             region=dept.region,
-            source=dept.region.source,
+            document=corpus.document_of[p.source.file],
             fund_rows=_fund_rows(p),
-            sections=[(title, p[key]) for key, title in SECTIONS],
+            sections=[(title, getattr(p, key)) for key, title in SECTIONS],
             indicator_tables=_indicator_tables(p),
             flags=_flags(p),
-            similar=_similar_view(similar.get(p["project_id"], []), by_id, corpus),
+            similar=_similar_view(similar.get(p.project_id, []), by_id, corpus),
         )
     for d in corpus.departments:
         w.chart(
             f"department-{d.key}",
-            [(p["project_name"], annual_total(p)) for p in d.projects[:TOP_N]],
+            [(p.project_name, annual_total(p)) for p in d.projects[:TOP_N]],
             f"{d.name}：年度资金最多的项目",
         )
         w.page("department.md.j2", f"departments/{d.key}.md", d=d)
@@ -262,12 +259,10 @@ def write_site_pages(
         total_annual=sum(r.annual_total for r in corpus.regions),
         top_departments=all_depts[:TOP_N],
         largest=_largest(corpus.projects, corpus, 20),
-        flagged=sum(1 for p in corpus.projects if p["quality_flags"]),
+        flagged=sum(1 for p in corpus.projects if p.quality_flags),
     )
     w.page("quality.md.j2", "quality.md", flags=_quality_view(corpus))
-    (content / "sources").mkdir(parents=True, exist_ok=True)
-    for r in corpus.regions:
-        shutil.copyfile(raw / r.source.file, content / "sources" / r.source.file)
+    w.page("problems.md.j2", "problems.md", kinds=problem_kinds(), stages=STAGES, severities=SEVERITIES)
     return w.pages
 
 
@@ -278,26 +273,115 @@ def _version() -> str:
         return "0"
 
 
-def run_generate(paths: Paths, content: Path | None = None) -> GenerateOutcome:
-    """Pages, charts and the downloads (generator.publish) for every record."""
-    clock = {"start": time.perf_counter()}
-    report = Report()
-    sources = load_sources(paths, report)
-    corpus = build_corpus(load_records(paths.records), sources)
-    content = content or paths.root / "content"
-    _clean(content)
-    clock["records"] = time.perf_counter()
-    found = run_search_index(
-        corpus, paths.search_index, content, with_similar=os.environ.get("BUDGET_SITE_SIMILAR", "1") != "0"
-    )
+def problem_kinds() -> list[Kind]:
+    return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
+
+
+def _documents(settings: Settings, sources: list[Source]) -> dict[str, Document]:
+    """Each listed document that reads, for its served copy (its problems are extract's)."""
+    docs = (read_document(settings.paths, s, Report()) for s in sources)
+    return {d.source.file: d for d in docs if d is not None}
+
+
+def _write_served_copies(corpus: Corpus, docs: dict[str, Document], content: Path) -> None:
+    """Plain-text copies of the documents, decoded, under their fixed safe names: never the
+    uploaded name or extension, so nothing from data/raw/ is ever served as HTML or script."""
+    folder = content / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    for region in corpus.regions:
+        for doc in region.documents:
+            if doc.served:
+                text = "\n".join(docs[doc.source.file].lines)
+                (folder / doc.served).write_text("\ufeff" + text, encoding="utf-8")
+
+
+def _region_warnings(sources: list[Source], corpus: Corpus, settings: Settings, report: Report) -> None:
+    published = {r.slug for r in corpus.regions}
+    seen: set[str] = set()
+    for s in sources:
+        if s.slug not in published and s.slug not in seen:
+            seen.add(s.slug)
+            report.add("region-empty", settings.paths.rel(settings.paths.sources), s.line, region=s.region)
+
+
+def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
+    """Where generation failed: the template and its line when a template failed (jinja puts
+    template frames into the traceback), else the last frame of our code."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith(".j2"):
+            return settings.paths.rel(Path(frame.filename)), frame.lineno or 0, "模板"
+    last = frames[-1] if frames else None
+    return "", 0, f"{last.filename}:{last.lineno}" if last else "未知位置"
+
+
+def _swap_in(tmp: Path, content: Path) -> None:
+    old = content.with_name(f".{content.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if content.exists():
+        os.replace(content, old)
+    os.replace(tmp, content)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_all(
+    corpus: Corpus, docs: dict[str, Document], settings: Settings, content: Path
+) -> tuple[int, dict[str, float]]:
+    clock = {"records": time.perf_counter()}
+    found = run_search_index(corpus, settings.paths.search_index, content, with_similar=settings.similar)
     clock["search"] = time.perf_counter()
-    pages = write_site_pages(corpus, paths.root / "templates", content, paths.raw, found.similar)
+    pages = write_site_pages(corpus, settings.paths.templates, content, found.similar)
+    _write_served_copies(corpus, docs, content)
     clock["pages"] = time.perf_counter()
-    build_date = build_date_from_epoch(os.environ.get("SOURCE_DATE_EPOCH"), DEFAULT_EPOCH)
-    run_publish(corpus, content, build_date, _version())
+    run_publish(corpus, content, settings.build_date, _version())
     clock["downloads"] = time.perf_counter()
-    steps = list(clock)
-    seconds = {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(steps)}
+    return pages, {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(clock)}
+
+
+def run_generate(
+    settings: Settings,
+    report: Report | None = None,
+    loaded: Loaded | None = None,
+    content: Path | None = None,
+) -> GenerateOutcome:
+    """Pages, charts, served copies, search index and downloads for every valid record,
+    written into a temporary directory and swapped in for content/ when all succeeded."""
+    start = time.perf_counter()
+    report = report or Report()
+    sources = load_sources(settings.paths, Report())
+    if sources is None:
+        load_sources(settings.paths, report)  # say why, once
+        return GenerateOutcome(report)
+    if loaded is None:
+        report, loaded = run_validate(settings.paths, report)
+    docs = _documents(settings, sources)
+    corpus = build_corpus(loaded.records, sources, {f: d.sha256 for f, d in docs.items()})
+    _region_warnings(sources, corpus, settings, report)
+    content = content or settings.paths.content
+    content.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{content.name}-", dir=content.parent))
+    try:
+        tmp.rmdir()
+        if content.exists():
+            copy_handwritten(content, tmp)
+        else:
+            tmp.mkdir()
+        tmp.chmod(0o755)
+        pages, seconds = _write_all(corpus, docs, settings, tmp)
+    except Exception as exc:  # a bug in a template or writer: keep the previous content/
+        shutil.rmtree(tmp, ignore_errors=True)
+        file, line, where = _failure_site(exc, settings)
+        report.add("generate-failed", file, line, error=f"{type(exc).__name__}: {exc}", where=where)
+        return GenerateOutcome(report, skipped=len(loaded.skipped))
+    _swap_in(tmp, content)
+    seconds = {"records": round(time.perf_counter() - start - sum(seconds.values()), 1), **seconds}
     return GenerateOutcome(
-        report, pages, len(corpus.projects), len(corpus.departments), len(corpus.regions), seconds
+        report,
+        pages,
+        len(corpus.projects),
+        len(corpus.departments),
+        len(corpus.regions),
+        seconds,
+        len(loaded.skipped),
+        True,
     )

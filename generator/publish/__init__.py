@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.corpus import Corpus, Department
+from generator.model import Record
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
-from generator.publish.tables import department_rows, indicator_rows, project_rows
+from generator.publish.tables import department_rows, indicator_rows, project_rows, quality_rows
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,12 @@ def _describe(path: Path, content: Path, rows: int) -> PublishedFile:
     )
 
 
-def _tables_for(corpus: Corpus, projects: list[dict[str, Any]], depts: list[Department]) -> dict[str, list]:
+def _tables_for(projects: list[Record], depts: list[Department]) -> dict[str, list[dict[str, Any]]]:
     return {
         "projects": project_rows(projects),
         "indicators": indicator_rows(projects),
         "departments": department_rows(depts),
+        "quality": quality_rows(projects),
     }
 
 
@@ -70,21 +72,19 @@ def run_publish(corpus: Corpus, content: Path, build_date: str, version: str) ->
     downloads, api = content / "downloads", content / "api"
     shutil.rmtree(downloads, ignore_errors=True)
     shutil.rmtree(api, ignore_errors=True)
-    whole = _write_tables(downloads, _tables_for(corpus, corpus.projects, corpus.departments), build_date)
+    whole = _write_tables(downloads, _tables_for(corpus.projects, corpus.departments), build_date)
     for region in corpus.regions:
         _write_tables(
             downloads / "regions" / region.slug,
-            _tables_for(corpus, region.projects, region.departments),
+            _tables_for(region.projects, region.departments),
             build_date,
         )
     for dept in corpus.departments:
-        _write_tables(
-            downloads / "departments" / dept.key, _tables_for(corpus, dept.projects, [dept]), build_date
-        )
+        _write_tables(downloads / "departments" / dept.key, _tables_for(dept.projects, [dept]), build_date)
     (api / "projects").mkdir(parents=True)
     for p in corpus.projects:
-        (api / "projects" / f"{p['project_id']}.json").write_text(
-            json.dumps(p, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+        (api / "projects" / f"{p.project_id}.json").write_text(
+            json.dumps(p.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
         )
     package = writers.datapackage(corpus, build_date, version)
     (downloads / "datapackage.json").write_text(

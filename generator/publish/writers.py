@@ -9,7 +9,7 @@ import json
 import re
 import unicodedata
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from generator.corpus import Corpus
-from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
+from generator.publish.schema import PRIMARY_KEYS, TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.quality import QUALITY_FLAGS
 
 # a spreadsheet runs a cell starting with one of these as a formula (CSV injection)
@@ -131,19 +131,14 @@ def _field(c: Column) -> dict[str, Any]:
 
 
 def datapackage(corpus: Corpus, build_date: str, version: str) -> dict[str, Any]:
-    keys = {
-        "projects": ["project_id"],
-        "indicators": ["project_id", "scope", "seq"],
-        "departments": ["department_key"],
-    }
     resources = []
     for name, columns in TABLES.items():
         schema: dict[str, Any] = {
             "fields": [_field(c) for c in columns],
-            "primaryKey": keys[name],
+            "primaryKey": PRIMARY_KEYS[name],
             "missingValues": [""],
         }
-        if name == "indicators":
+        if name in ("indicators", "quality"):
             schema["foreignKeys"] = [
                 {"fields": ["project_id"], "reference": {"resource": "projects", "fields": ["project_id"]}}
             ]
@@ -169,11 +164,14 @@ def datapackage(corpus: Corpus, build_date: str, version: str) -> dict[str, Any]
         "licenses": [LICENSE],
         "sources": [
             {
-                "title": r.source.title,
-                "path": f"../sources/{r.source.file}",
-                "description": f"{r.source.province}{r.name}，{r.source.publisher}，{r.source.year}年度",
+                "title": d.source.title,
+                "path": f"../sources/{d.served}",
+                "description": f"{r.province}{r.name}，{d.source.publisher}，{d.source.year}年度，"
+                f"原文件名 {d.source.file}",
             }
             for r in corpus.regions
+            for d in r.documents
+            if d.served
         ],
         "resources": resources,
     }
@@ -203,15 +201,19 @@ def bundle_readme(corpus: Corpus, build_date: str, version: str) -> str:
         "CSV 为带 BOM 的 UTF-8，Excel 可直接打开。以 = + - @ 开头的文字单元格前加了一个单引号，",
         "防止电子表格把它当作公式执行；数字列保持为数字。",
         "",
-        "质量提示（projects.csv 的 quality_flags 列，分号分隔）",
+        "质量提示（projects.csv 的 quality_flags 列，分号分隔；每条提示的具体说明见 quality.csv）",
         "----",
     ]
     lines += [f"{code}：{text}" for code, text in sorted(QUALITY_FLAGS.items())]
     lines += ["", "原始文件", "----"]
-    lines += [f"{r.source.file}：{r.source.title}（{r.source.publisher}）" for r in corpus.regions]
     lines += [
-        "原始文件原样发布在本站 sources/ 目录下；每个项目的 source_file 和 source_line_start/end",
-        "指出它在原文件中的位置。",
+        f"{d.source.file}：{d.source.title}（{d.source.publisher}），本站文字副本 sources/{d.served}"
+        for r in corpus.regions
+        for d in r.documents
+    ]
+    lines += [
+        "原始文件的文字以纯文本副本发布在本站 sources/ 目录下（行号与原文件一致）；每个项目的",
+        "source_file 和 source_line_start/end 指出它在原文件中的位置。",
         "",
         f"许可：{LICENSE['title']}（{LICENSE['path']}）",
         "",
@@ -229,9 +231,3 @@ def write_zip(path: Path, folder: Path, names: list[str], readme: str, build_dat
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, (folder / name).read_bytes())
-
-
-def build_date_from_epoch(epoch: str | None, default: str) -> str:
-    """ISO date of SOURCE_DATE_EPOCH (or the default), for every stamp in the downloads."""
-    seconds = int(epoch) if epoch else int(default)
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d")

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.corpus import FUND_SOURCES, Corpus, annual_total
+from generator.corpus import Corpus, annual_total
+from generator.model import FUND_SOURCES, Record
 from generator.search import analysis, engine
 
 CHUNK = 16  # documents per display chunk: results rarely share one, so keep them small
@@ -47,26 +48,26 @@ class SearchOutcome:
     browser_bytes: int
 
 
-def _project_doc(p: dict[str, Any], dept_key: str, dept_name: str) -> engine.Doc:
-    annual = p["funds"]["annual"]
-    inds = " ".join(dict.fromkeys(i["name"] for i in p["indicators"]))
-    texts = " ".join(p.get(k) or "" for k in ("overview", "goal_period", "goal_annual", "basis", "plan"))
+def _project_doc(p: Record, dept_key: str, dept_name: str) -> engine.Doc:
+    annual = p.funds.annual
+    inds = " ".join(dict.fromkeys(i.name for i in p.indicators))
+    texts = " ".join((p.overview, p.goal_period, p.goal_annual, p.basis, p.plan))
     return engine.Doc(
-        id=p["project_id"],
+        id=p.project_id,
         kind="project",
-        title=p["project_name"],
-        org=f"{p['department_name']} {p['unit_name']} {p['region']}",
+        title=p.project_name,
+        org=f"{p.department_name} {p.unit_name} {p.region}",
         body=f"{inds} {texts}",
-        topic=f"{p['project_name']} {inds}",
-        region=p["region"],
+        topic=f"{p.project_name} {inds}",
+        region=p.region,
         department=dept_key,
         department_name=dept_name,
-        unit=p["unit_name"],
-        sources=tuple(k for k in FUND_KEYS if annual.get(k)),
-        attribute=p["attribute"],
-        year=p["year"] or 0,
+        unit=p.unit_name,
+        sources=tuple(k for k in FUND_KEYS if getattr(annual, k)),
+        attribute=p.attribute,
+        year=p.year or 0,
         amount=annual_total(p),
-        url=f"projects/{p['project_id']}/",
+        url=f"projects/{p.project_id}/",
     )
 
 
@@ -99,10 +100,10 @@ def _page_doc(key: str, title: str, body: str, url: str) -> engine.Doc:
 def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
     docs = []
     for p in corpus.projects:
-        dept = corpus.department_of[p["project_id"]]
+        dept = corpus.department_of[p.project_id]
         docs.append(_project_doc(p, dept.key, dept.name))
     for d in corpus.departments:
-        names = " ".join(p["project_name"] for p in d.projects[:50])
+        names = " ".join(p.project_name for p in d.projects[:50])
         docs.append(
             engine.Doc(
                 id=f"department:{d.key}",

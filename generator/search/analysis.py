@@ -17,9 +17,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import jieba
+
+if TYPE_CHECKING:
+    from generator.model import Record
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -54,20 +57,18 @@ def _is_term(word: str) -> bool:
     return bool(_CJK_RUN.search(word) or _LATIN.fullmatch(word))
 
 
-def harvest_dictionary(records: Iterable[dict[str, Any]]) -> list[str]:
+def harvest_dictionary(records: Iterable[Record]) -> list[str]:
     """Names worth keeping whole: departments, units, regions, indicators, places in texts."""
     found: set[str] = set()
     for rec in records:
-        regions = {rec.get("region", "")}
-        for name in (rec.get("department_name"), rec.get("unit_name"), rec.get("region")):
+        regions = {rec.region}
+        for name in (rec.department_name, rec.unit_name, rec.region):
             if name:
                 found.add(normalise(name))
-        for ind in rec.get("indicators", []):
-            if 2 <= len(ind.get("name", "")) <= 12:
-                found.add(normalise(ind["name"]))
-        text = " ".join(
-            str(rec.get(k) or "") for k in ("project_name", "unit_name", "overview", "department_name")
-        )
+        for ind in rec.indicators:
+            if 2 <= len(ind.name) <= 12:
+                found.add(normalise(ind.name))
+        text = " ".join((rec.project_name, rec.unit_name, rec.overview, rec.department_name))
         for region in regions:
             text = text.replace(region, " ")
         found.update(normalise(m) for m in _PLACE.findall(text))

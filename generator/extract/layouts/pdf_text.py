@@ -158,7 +158,7 @@ def _attribute(record: Record, raw: str, line_no: int) -> None:
     record.period_years = parse_years(period) if re.fullmatch(r"\d+\s*年", period) else None
     # the form printed the wrong thing in a cell: keep what is printed, say so
     if "项目" not in attr or not re.fullmatch(r"\d+\s*年", period):
-        record.flag("header_cell_misplaced", f"line {line_no}: {raw}")
+        record.flag("header_cell_misplaced", line_no, text=squash_spaces(raw), target="项目属性、项目期")
         if record.period_years is None:
             # "一次性项目（ 1年结束）" printed under 项目期 still states the years
             record.period_years = parse_years(period)
@@ -173,7 +173,7 @@ def _funds(record: Record, lines: list[str], start: int, end: int) -> None:
             funds.period.total = parse_amount(m.group(1))
             funds.annual.total = parse_amount(m.group(2))
             if funds.annual.total is None or funds.period.total is None:
-                record.flag("header_cell_misplaced", f"line {i + 1}: {raw}")
+                record.flag("header_cell_misplaced", i + 1, text=squash_spaces(raw), target="资金总额")
             continue
         for label, attr in _FUND_ROWS:
             m = re.match(rf"^{re.escape(label)}\s*(.*?)\s*{re.escape(label)}\s*(.*)$", raw)
@@ -205,6 +205,7 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("measures", ("保证项目", "实施的", "制度、措施")),
     ("plan", ("项目实施", "计划")),
 )
+_LABELS = {key: str(Record.model_fields[key].title) for key, _ in _SECTIONS}
 
 
 def _label_at(lines: list[str], i: int, end: int, parts: tuple[str, ...]) -> tuple[int, str] | None:
@@ -783,7 +784,9 @@ def _indicators(record: Record, tokens: list[_Word | _Label]) -> bool:
             p = [_SideRow(label, r) for r in rows[0::2]]
             a = [_SideRow(label, r) for r in rows[1::2]]
             sym = False
-            record.flag("indicator_level_inferred", f"line {label.line}: {label.level2} printed once")
+            record.flag(
+                "indicator_level_inferred", label.line, rows="只印了一次的分类下各行", level2=label.level2
+            )
             k += 1
         period += p
         annual += a
@@ -799,9 +802,9 @@ def _indicator(record: Record, scope: str, row: _SideRow, name_width: int = 0) -
     name, value = _split_name_value(row.words, name_width)
     level2 = canonical_level2(row.label.level2) or clean_label(row.label.level2)
     if not value:
-        record.flag("indicator_value_missing", f"line {row.words[0].line}: {name}")
+        record.flag("indicator_value_missing", row.words[0].line, name=name)
     if not name:
-        record.flag("indicator_name_missing", f"line {row.words[0].line}: value {value} has no name")
+        record.flag("indicator_name_missing", row.words[0].line, value=value)
     op, number, unit = parse_value(value)
     return Indicator(
         scope=scope,
@@ -833,9 +836,11 @@ def _extract_table(lines: list[str], start: int, end: int, file: str) -> Extract
             line_end,
             None,
             "failed",
-            f'lines {start + 1}-{line_end}: no "项目名称 …" line after the title',
+            "标题后没有“项目名称 …”一行",
         )
-    record = Record(project_name="", source=SourceRef(file, start + 1, line_end, NAME))
+    record = Record(
+        project_name="", source=SourceRef(file=file, line_start=start + 1, line_end=line_end, layout=NAME)
+    )
     funds_at = _find(lines, start, end, lambda t: t == "项目资金")
     text_at = _find(lines, start, end, lambda t: t == "项目" or t.startswith("项目概况"))
     header_end = funds_at if funds_at >= 0 else (text_at if text_at >= 0 else end)
@@ -858,14 +863,14 @@ def _extract_table(lines: list[str], start: int, end: int, file: str) -> Extract
         missing = _text_sections(record, lines, text_at if text_at >= 0 else start, goals_end)
         note = "no 总体目标 label"
     if missing:
-        record.flag("table_truncated", f"lines {start + 1}-{line_end}: no {'/'.join(missing)}")
+        record.flag("table_truncated", start + 1, missing="、".join(_LABELS[m] for m in missing))
     if indicators_at < 0:
-        record.flag("table_truncated", f"lines {start + 1}-{line_end}: no indicator table")
-        return ExtractedTable(start + 1, line_end, record, "partial", "no indicator header line")
+        record.flag("table_truncated", start + 1, missing="绩效指标表")
+        return ExtractedTable(start + 1, line_end, record, "partial", "没有绩效指标表头")
     _indicators(record, _indicator_tokens(lines, indicators_at + 1, end))
     if not record.indicators:
-        record.flag("table_truncated", f"lines {start + 1}-{line_end}: indicator table has no rows")
-        return ExtractedTable(start + 1, line_end, record, "partial", "indicator table has no rows")
+        record.flag("table_truncated", start + 1, missing="绩效指标行")
+        return ExtractedTable(start + 1, line_end, record, "partial", "绩效指标表没有内容")
     del note
     return ExtractedTable(start + 1, line_end, record, "ok")
 

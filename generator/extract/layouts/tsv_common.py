@@ -18,7 +18,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.model import ExtractedTable, FundColumn, Funds, Indicator, LayoutResult, Record, SourceRef
+from generator.model import (
+    ExtractedTable,
+    FundColumn,
+    Funds,
+    Indicator,
+    LayoutResult,
+    LineSpan,
+    Record,
+    SourceRef,
+)
 from generator.text import (
     LEVEL2_TO_LEVEL1,
     canonical_level1,
@@ -35,6 +44,7 @@ from generator.text import (
     tidy_spaces,
 )
 
+Note = tuple[str, int, dict[str, str]]  # a quality flag found while reading: code, line, values
 TITLE_MARKS = ("项目支出绩效目标表", "项目支出绩效目标申报表")
 # the national order of level-2 labels; used to infer the label of rows printed before any label
 NATIONAL_ORDER = (
@@ -201,7 +211,7 @@ class Header:
     fund_lines: list[int] = field(default_factory=list)
     category: str = ""
     category_line: int = 0  # 0: the table has no 项目分类 rows
-    notes: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
     def put(self, key: str, value: str, line: int) -> None:
         if value and key not in self.values:
@@ -375,7 +385,7 @@ def _read_fund_row(head: Header, row: Row) -> None:
     for side, (label, amount) in zip(("period", "annual"), fund_sides(row), strict=False):
         key = fund_key(label)
         if key is None:
-            head.notes.setdefault("fund_row_unknown", []).append(f"line {row.line}: {tidy_spaces(label)}")
+            head.notes.append(("fund_row_unknown", row.line, {"label": tidy_spaces(label)}))
             continue
         setattr(getattr(head.funds, side), key, parse_amount(amount, head.funds.unit_in_source))
     head.fund_lines.append(row.line)
@@ -452,12 +462,11 @@ class IndicatorReader:
     last_annual_col: int | None = None  # column of the last annual name (a tie-break, see _lone_side)
     period: list[tuple[Indicator, int]] = field(default_factory=list)
     annual: list[tuple[Indicator, int]] = field(default_factory=list)
-    notes: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
-    def note(self, code: str, line: int, text: str) -> None:
-        notes = self.notes.setdefault(code, [])
-        if f"line {line}: {text}" not in notes:  # both sides of a row often share the finding
-            notes.append(f"line {line}: {text}")
+    def note(self, code: str, line: int, **params: str) -> None:
+        if (code, line, params) not in self.notes:  # both sides of a row often share the finding
+            self.notes.append((code, line, params))
 
     # -- labels
 
@@ -471,7 +480,7 @@ class IndicatorReader:
         if current is not None and level1_for(current, self.printed_l1) == l1:
             return current
         inferred = next((l2 for l2 in NATIONAL_ORDER if LEVEL2_TO_LEVEL1[l2] == l1), current)
-        self.note("indicator_level_inferred", line, f"only level 1 {l1} printed, level 2 {inferred} assumed")
+        self.note("indicator_level_inferred", line, rows=f"只印了一级指标“{l1}”的行", level2=inferred or "")
         return inferred
 
     # -- rows
@@ -601,9 +610,9 @@ class IndicatorReader:
         if len(pair) == 1 and _VALUE_START.search(name):
             # 003 line 1504 "服务对象满意度 | : 95%": a value with no name cell
             name, value = "", name
-            self.note("indicator_name_missing", line, f"value {clean_value(value)} has no name")
+            self.note("indicator_name_missing", line, value=clean_value(value))
         elif len(pair) == 1:
-            self.note("indicator_value_missing", line, tidy_spaces(name))
+            self.note("indicator_value_missing", line, name=tidy_spaces(name))
         l2 = self.period_l2 if scope == "period" else self.annual_l2
         ind = make_indicator(scope, l2 or "", self.printed_l1, name, value)
         (self.period if scope == "period" else self.annual).append((ind, line))
@@ -617,9 +626,8 @@ class IndicatorReader:
             lines = sorted({line for _, line in pending})
             for ind, _ in pending:
                 ind.level2, ind.level1 = guess, level1_for(guess)
-            self.notes.setdefault("indicator_level_inferred", []).insert(
-                0, f"lines {lines[0]}-{lines[-1]}: rows before any level-2 label taken as {guess}"
-            )
+            rows = f"第{lines[0]}–{lines[-1]}行（在第一个二级指标之前）"
+            self.notes.insert(0, ("indicator_level_inferred", lines[0], {"rows": rows, "level2": guess}))
         return out
 
 
@@ -711,15 +719,16 @@ def group_pages(parsed: list[Parsed]) -> list[list[Parsed]]:
     return groups
 
 
-def header_differences(first: Header, later: Header) -> list[str]:
+def header_differences(first: Header, later: Header) -> list[tuple[int, str, str]]:
+    """(line, label, snippet) for each header cell a continuation page prints differently."""
     out = []
     for key, label in FIELD_LABELS.items():
         a, b = first.get(key), later.get(key)
         if key == "funds":
-            a, b = str(first.funds.to_dict()), str(later.funds.to_dict())
+            a, b = str(first.funds.model_dump()), str(later.funds.model_dump())
         if b and flatten(a) != flatten(b):
             line = later.lines.get(key, later.fund_lines[0] if later.fund_lines else 0)
-            out.append(f"line {line}: {label} {_diff_snippet(a, b)} (page 1 kept)")
+            out.append((line, label, _diff_snippet(a, b)))
     return out
 
 
@@ -731,7 +740,7 @@ def _diff_snippet(a: str, b: str) -> str:
         return ""
     _, i1, i2, j1, j2 = ops[0]
     lo_a, lo_b = max(i1 - 3, 0), max(j1 - 3, 0)
-    return f"'{a[lo_a : i2 + 3]}' vs '{b[lo_b : j2 + 3]}'"
+    return f"首页“{a[lo_a : i2 + 3]}”，续页“{b[lo_b : j2 + 3]}”"
 
 
 def build_record(pages: list[Parsed], file: str, layout: str) -> Record:
@@ -739,9 +748,11 @@ def build_record(pages: list[Parsed], file: str, layout: str) -> Record:
     head = first.header
     record = Record(
         project_name=head.get("project_name"),
-        source=SourceRef(file, first.block.title_line, first.block.end, layout),
+        source=SourceRef(
+            file=file, line_start=first.block.title_line, line_end=first.block.end, layout=layout
+        ),
     )
-    record.source.continued = [(p.block.start, p.block.end) for p in pages[1:]]
+    record.source.continued = [LineSpan(line_start=p.block.start, line_end=p.block.end) for p in pages[1:]]
     _fill_header(record, head)
     reader = IndicatorReader()
     for page in pages:
@@ -750,11 +761,10 @@ def build_record(pages: list[Parsed], file: str, layout: str) -> Record:
     record.indicators = reader.finish()
     record.fill_date = read_fill_date(pages[-1].footer_rows)
     for later in pages[1:]:
-        diffs = header_differences(head, later.header)
-        if diffs:
-            record.flag("continuation_header_differs", "; ".join(diffs))
-    for code, notes in {**head.notes, **reader.notes}.items():
-        record.flag(code, "; ".join(notes))
+        for line, label, diff in header_differences(head, later.header):
+            record.flag("continuation_header_differs", line, label=label, diff=diff)
+    for code, line, params in [*head.notes, *reader.notes]:
+        record.flag(code, line, **params)
     return record
 
 
@@ -768,7 +778,7 @@ def _fill_header(record: Record, head: Header) -> None:
         setattr(record, key, head.get(key))
     record.category = head.category
     if head.category_line and not head.category:
-        record.flag("category_unmarked", f"line {head.category_line}: no 项目分类 box is ticked")
+        record.flag("category_unmarked", head.category_line)
 
 
 def _missing_parts(pages: list[Parsed], record: Record) -> list[str]:
@@ -788,14 +798,14 @@ def table_for(pages: list[Parsed], file: str, layout: str) -> ExtractedTable:
     first = pages[0]
     start, end = first.block.title_line, first.block.end
     if not first.block.has_project_row or not first.header.get("project_name"):
-        reason = f"no 项目名称 row after the title at line {first.block.title_line}"
+        reason = "标题后没有“项目名称”一行"
         return ExtractedTable(start, end, None, "failed", reason)
     record = build_record(pages, file, layout)
     merged = [(p.block.start, p.block.end) for p in pages[1:]]
     if not any(p.indicator_rows for p in pages):
         missing = _missing_parts(pages, record)
-        reason = f"table cut off after line {pages[-1].block.end}: no {', '.join(missing)}"
-        record.flag("table_truncated", f"lines {start}-{pages[-1].block.end}: {', '.join(missing)} missing")
+        reason = f"表格在第{pages[-1].block.end}行后中断，缺少{'、'.join(missing)}"
+        record.flag("table_truncated", start, missing="、".join(missing))
         return ExtractedTable(start, end, record, "partial", reason, merged)
     return ExtractedTable(start, end, record, "ok", "", merged)
 
@@ -815,8 +825,10 @@ def flag_truncated_departments(records: list[tuple[Record, int]]) -> None:
         if r.department_name and full:
             r.flag(
                 "department_name_truncated",
-                f"line {line}: '{r.department_name}' printed, '{full[-1]}' elsewhere with code "
-                f"{r.department_code}",
+                line,
+                printed=r.department_name,
+                full=full[-1],
+                code=r.department_code,
             )
 
 

@@ -275,12 +275,12 @@ def _extract_table(lines: list[str], file: str, heading: _Heading, stop: int) ->
             line_end,
             None,
             "failed",
-            f"table {heading.number} ({heading.title}) has no cells",
+            f"表{heading.number}（{heading.title}）没有单元格",
         )
     department_code, department_name = _department(rows)
     record = Record(
         project_name=project_name or _title_name(heading.title),
-        source=SourceRef(file, heading.line_start, line_end, layout=NAME),
+        source=SourceRef(file=file, line_start=heading.line_start, line_end=line_end, layout=NAME),
         department_code=department_code,
         department_name=department_name,
         # the form prints no 实施单位: the department carries out its own projects
@@ -303,13 +303,13 @@ def _extract_table(lines: list[str], file: str, heading: _Heading, stop: int) ->
         if not ok
     ]
     if missing:
-        record.flag("table_truncated", f"lines {heading.line_start}-{line_end}: no {'/'.join(missing)}")
+        record.flag("table_truncated", heading.line_start, missing="、".join(missing))
         return ExtractedTable(
             heading.line_start,
             line_end,
             record,
             "partial",
-            f"table {heading.number} lacks {', '.join(missing)}",
+            f"表{heading.number}缺少{'、'.join(missing)}",
         )
     return ExtractedTable(heading.line_start, line_end, record)
 
@@ -329,8 +329,8 @@ def extract(lines: list[str], file: str) -> LayoutResult:
             result.notes.append(
                 (
                     headings[0].line_start,
-                    f"table of contents lists {len(set(listed))} tables, found {len(found)}"
-                    f" (not found: {missing}; not listed: {extra})",
+                    f"目录列出 {len(set(listed))} 张表，实际找到 {len(found)} 张"
+                    f"（未找到：{missing or '无'}；目录未列：{extra or '无'}）",
                 )
             )
     return result

@@ -1,0 +1,45 @@
+"""Settings of a run: one frozen object, built once by the CLI and passed down.
+
+No stage reads the environment; the CLI reads it here, in `from_environment`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.paths import DEFAULT_EPOCH, Paths
+
+BUILDERS = ("mkdocs",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = Path(".")
+    builder: str = "mkdocs"  # the static-site builder behind generator.build
+    cache: Path | None = None  # default: <root>/.cache
+    similar: bool = True  # compute 相似项目 (off only for synthetic-scale benchmarks)
+    epoch: int = int(DEFAULT_EPOCH)  # the build date stamped into sitemaps and downloads
+    strict: bool = True  # builder warnings (broken links) fail the build
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(self.root, self.cache)
+
+    @property
+    def build_date(self) -> str:
+        return datetime.fromtimestamp(self.epoch, UTC).strftime("%Y-%m-%d")
+
+    def but(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], **given: object) -> Settings:
+        """BUDGET_SITE_SIMILAR=0 turns 相似项目 off; SOURCE_DATE_EPOCH fixes the build date."""
+        epoch = environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH
+        if not epoch.strip().isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}")
+        settings = cls(similar=environ.get("BUDGET_SITE_SIMILAR", "1") != "0", epoch=int(epoch))
+        return settings.but(**given)
