@@ -278,9 +278,13 @@ class ExtractedTable:
     merged_from: list[tuple[int, int]] = field(default_factory=list)  # continuation pages
 
 
+# a finding while reading a document: a catalogue code, its line, the values for its message
+Note = tuple[str, int, dict[str, str]]
+
+
 @dataclass
 class LayoutResult:
     tables: list[ExtractedTable] = field(default_factory=list)
     # document-level findings a layout wants in the report (e.g. 003 budget lines
-    # without a performance table); each is (line, message)
-    notes: list[tuple[int, str]] = field(default_factory=list)
+    # without a performance table)
+    notes: list[Note] = field(default_factory=list)

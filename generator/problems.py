@@ -167,7 +167,20 @@ _OPERATIONAL: tuple[Kind, ...] = (
         "第 {line_start}–{line_end} 行的表格不完整：{reason}",
         "按表中能读到的内容发布，并标注 table_truncated",
     ),
-    _k("layout-note", WARNING, "extract", "{note}"),
+    _k(
+        "budget-line-unmatched",
+        WARNING,
+        "extract",
+        "部门项目支出预算表中的“{name}”（{unit}，{amount}）没有对应的项目支出绩效目标表",
+        "这笔支出没有公开绩效目标表；如原文其实有，检查它为什么没有被识别",
+    ),
+    _k(
+        "toc-mismatch",
+        WARNING,
+        "extract",
+        "目录列出 {listed} 张表，实际找到 {found} 张（未找到：{missing}；目录未列：{extra}）",
+        "核对原文：是否有表格未被识别，或目录本身有误",
+    ),
     _k(
         "markup-in-text",
         WARNING,

@@ -89,7 +89,7 @@ QUALITY: tuple[Kind, ...] = (
     _f(
         "budget_line_missing",
         "在部门项目支出预算表中找不到与这个项目对应的一行。",
-        "部门项目支出预算表中没有名称与本项目相符的一行",
+        "部门项目支出预算表中没有名称或金额（{amount}）与本项目相符的一行",
     ),
     _f(
         "department_name_truncated",

@@ -115,7 +115,7 @@ def test_same_amounts_different_names():
     assert [r.budget_match.line for r in records] == [407, 401, 409]
     assert records[0].quality_flags == records[1].quality_flags == []
     assert records[2].quality_flags == ["ocr_name_mismatch"]
-    unmatched = {line for line, _ in notes}
+    unmatched = {line for _, line, _ in notes}
     assert 405 in unmatched  # 资料版面制作等费用, also 8万, has no table
     assert len(notes) == 32 - 3
 
@@ -141,12 +141,15 @@ def test_unmatched_record_and_lines():
     assert rec.budget_match is None
     assert rec.quality_flags == ["budget_line_missing"]
     [note] = rec.notes_for("budget_line_missing")
-    assert (note.line, note.message) == (0, "部门项目支出预算表中没有名称与本项目相符的一行")
+    assert (note.line, note.message) == (
+        0,
+        "部门项目支出预算表中没有名称或金额（123,456元）与本项目相符的一行",
+    )
     assert len(notes) == 32
     assert notes[0] == (
+        "budget-line-unmatched",
         397,
-        "预算表中的项目“安可替代工程建设费”（中国共产党中阳县委员会办公室，"
-        "3,700,000元）没有对应的项目支出绩效目标表",
+        {"name": "安可替代工程建设费", "unit": "中国共产党中阳县委员会办公室", "amount": "3,700,000元"},
     )
 
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.corpus import build_corpus
 from generator.model import Record
-from generator.records import load_records
 from generator.paths import Paths
 from generator.problems import Report
+from generator.records import load_records
 from generator.search import analysis, engine, run_search_index
 from generator.sources import load_sources
 from tests.conftest import FIXTURES, REPO

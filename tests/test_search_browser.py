@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from generator.build import build_site
-from generator.problems import Report
-from generator.records import load_records
 from generator.generate import copy_handwritten, run_generate
 from generator.paths import Paths
+from generator.problems import Report
+from generator.records import load_records
 from generator.settings import Settings
 from tests.conftest import REPO
 from tests.test_browser import CHROMIUM_ARGS, _QuietHandler

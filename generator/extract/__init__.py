@@ -89,8 +89,8 @@ def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocS
     for index, missing in truncated_tail(result.tables, doc.lines):
         _mark_truncated(result.tables[index], missing)
     records = [_account(t, doc, rel, stats, report) for t in result.tables]
-    for line, message in result.notes:
-        report.add("layout-note", rel, line, note=message)
+    for code, line, values in result.notes:
+        report.add(code, rel, line, **values)
     return stats, [r for r in records if r is not None]
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.model import Amount, BudgetMatch, Record
+from generator.model import Amount, BudgetMatch, Note, Record
 from generator.text import parse_decimal, to_yuan
 
 _TITLE = "项目支出预算表"
@@ -172,9 +172,9 @@ def _yuan(amount: Amount) -> str:
     return "—" if amount is None else f"{amount:,}元"
 
 
-def reconcile(records: list[Record], budget: list[BudgetLine]) -> list[tuple[int, str]]:
+def reconcile(records: list[Record], budget: list[BudgetLine]) -> list[Note]:
     """Match each record to a budget line, set record.budget_match and flags; return
-    (line, message) notes for budget lines that no table matched."""
+    notes for the budget lines that no table matched."""
     pairs: list[tuple[float, int, int, int]] = []
     for ri, record in enumerate(records):
         for bi, line in enumerate(budget):
@@ -194,12 +194,12 @@ def reconcile(records: list[Record], budget: list[BudgetLine]) -> list[tuple[int
     for ri, record in enumerate(records):
         if ri not in used_records:
             record.budget_match = None
-            record.flag("budget_line_missing")
+            record.flag("budget_line_missing", amount=_yuan(_main_amount(record)))
     return [
         (
+            "budget-line-unmatched",
             line.line,
-            f"预算表中的项目“{line.name}”（{line.unit_name}，"
-            f"{_yuan(line.amount_yuan)}）没有对应的项目支出绩效目标表",
+            {"name": line.name, "unit": line.unit_name, "amount": _yuan(line.amount_yuan)},
         )
         for bi, line in enumerate(budget)
         if bi not in used_lines

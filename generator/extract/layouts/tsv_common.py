@@ -25,6 +25,7 @@ from generator.model import (
     Indicator,
     LayoutResult,
     LineSpan,
+    Note,
     Record,
     SourceRef,
 )
@@ -44,7 +45,6 @@ from generator.text import (
     tidy_spaces,
 )
 
-Note = tuple[str, int, dict[str, str]]  # a quality flag found while reading: code, line, values
 TITLE_MARKS = ("项目支出绩效目标表", "项目支出绩效目标申报表")
 # the national order of level-2 labels; used to infer the label of rows printed before any label
 NATIONAL_ORDER = (

@@ -326,11 +326,11 @@ def extract(lines: list[str], file: str) -> LayoutResult:
         if listed and sorted(set(listed)) != sorted(found):
             missing = sorted(set(listed) - set(found))
             extra = sorted(set(found) - set(listed))
-            result.notes.append(
-                (
-                    headings[0].line_start,
-                    f"目录列出 {len(set(listed))} 张表，实际找到 {len(found)} 张"
-                    f"（未找到：{missing or '无'}；目录未列：{extra or '无'}）",
-                )
-            )
+            values = {
+                "listed": str(len(set(listed))),
+                "found": str(len(found)),
+                "missing": "、".join(f"表{n}" for n in missing) or "无",
+                "extra": "、".join(f"表{n}" for n in extra) or "无",
+            }
+            result.notes.append(("toc-mismatch", headings[0].line_start, values))
     return result
