@@ -146,7 +146,7 @@ class Block:
 
 def find_blocks(lines: list[str]) -> list[Block]:
     titles = [i for i, ln in enumerate(lines) if is_title(ln)]
-    bounds = list(zip(titles, [*titles[1:], len(lines)], strict=True))
+    bounds = list(zip(titles, [*titles[1:], len(lines)], strict=False))  # no title: no block
     return [_read_block(lines, t, stop) for t, stop in bounds]
 
 
