@@ -127,7 +127,10 @@ def _build(settings: Settings) -> bool:
     try:
         outcome = build_site(settings)
     except BuildFailed as exc:
-        click.echo(f"build failed, site/ left as it was: {exc}", err=True)
+        report = Report()
+        report.add("build-failed", "mkdocs.yml", error=str(exc))
+        _print_problems(report, quiet=False)
+        click.echo("build failed, site/ left as it was")
         return False
     click.echo(
         f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "

@@ -116,6 +116,13 @@ _OPERATIONAL: tuple[Kind, ...] = (
         "{format} 文件暂时不能读取，只能读取文字导出（.txt）；本文件未提取",
         "把原文件的文字导出（UTF-8 .txt）放进 data/raw/，原件可一并保存",
     ),
+    _k(
+        "records-kept",
+        WARNING,
+        "sources",
+        "{file} 这次没有提取出任何项目，沿用它已发布的 {count} 条记录",
+        "改正上面报告的错误后重新提取；确要撤下这些项目，请删除这一条和 data/records/ 中的记录",
+    ),
     _k("empty-document", ERROR, "sources", "文件是空的，没有可提取的表格", "换成公开的原文件"),
     _k(
         "undecodable",
@@ -358,7 +365,7 @@ class Problem:
 
     @property
     def where(self) -> str:
-        out = self.file
+        out = self.file or f"({self.kind.stage})"
         if self.page:
             out += f":第{self.page}页"
         if self.sheet:

@@ -105,3 +105,19 @@ def test_stale_and_orphan_corrections_are_reported(make_project):
     issues = {(i.file, i.line, i.code) for i in run_extract(paths).report.problems}
     assert ("data/corrections/orphan.yaml", 1, "correction-unknown-project") in issues
     assert ("data/corrections/stale.yaml", 5, "correction-stale") in issues
+
+
+def test_a_document_that_cannot_be_read_keeps_its_published_records(make_project):
+    paths = make_project({GOOD: RAW / GOOD})
+    ids = sorted(run_extract(paths).records)
+    texts = {p.name: p.read_bytes() for p in paths.records.iterdir()}
+    (paths.raw / GOOD).write_bytes(b"%PDF-1.4\n")  # the county's PDF dropped over the text export
+    outcome = run_extract(paths)
+    codes = {(i.file, i.code) for i in outcome.report.problems}
+    assert ("data/raw/" + GOOD, "format-unsupported") in codes
+    assert ("data/sources.yaml", "records-kept") in codes
+    assert {p.name: p.read_bytes() for p in paths.records.iterdir()} == texts
+    (paths.raw / GOOD).unlink()  # and then deleted, the entry left behind
+    outcome = run_extract(paths)
+    assert {i.code for i in outcome.report.problems} == {"source-file-missing", "records-kept"}
+    assert sorted(p.stem for p in paths.records.iterdir()) == ids

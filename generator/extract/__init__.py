@@ -175,7 +175,8 @@ def run_extract(
     sources = load_sources(paths, report)
     if sources is None:
         return ExtractOutcome(report, [], {}, written=False)
-    accepted, kept = published.check_slugs(paths, sources, report)
+    before = published.published_regions(paths)
+    accepted, kept = published.check_slugs(before, paths, sources, report)
     docs = read_documents(paths, accepted, report)
     stats: list[DocStats] = []
     records: list[Record] = []
@@ -191,6 +192,8 @@ def run_extract(
     valid = _validated(data, by_file, report)
     quality.compute_flags(valid)
     _no_projects(docs, stats, paths, report)
+    produced = {r.source.file for r in valid}
+    kept.update(published.keep_unread(before, [s for s in accepted if s.file not in produced], paths, report))
     for rec in valid:
         if "duplicate_submission" in rec.quality_flags:
             by_file[rec.source.file].duplicates += 1

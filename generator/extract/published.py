@@ -16,6 +16,7 @@ from generator.problems import Report
 from generator.sources import Source
 
 _KEY = re.compile(r"^(province|region): (.*)$", re.M)
+_FILE = re.compile(r"^source:\n  file: (.*)$", re.M)
 _ID = re.compile(r"^\d{4}-(?P<slug>[a-z0-9-]+)-[a-z0-9]+-[0-9a-f]{10}(?:-[a-z0-9]+)?$")
 
 
@@ -24,6 +25,15 @@ class Published:
     slug: str
     ids: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # id -> the record file as written
+
+    def of_file(self, file: str) -> dict[str, str]:
+        """The records extracted from one document."""
+        return {pid: text for pid, text in self.texts.items() if _source_file(text) == file}
+
+
+def _source_file(text: str) -> str:
+    m = _FILE.search(text)
+    return m.group(1).strip().strip("'\"") if m else ""
 
 
 def _head(text: str) -> dict[str, str]:
@@ -49,10 +59,28 @@ def published_regions(paths: Paths) -> dict[tuple[str, str], Published]:
     return out
 
 
-def check_slugs(paths: Paths, sources: list[Source], report: Report) -> tuple[list[Source], dict[str, str]]:
+def keep_unread(
+    published: dict[tuple[str, str], Published], failed: list[Source], paths: Paths, report: Report
+) -> dict[str, str]:
+    """The published records of documents that could not be read this time, kept as they
+    are: a broken or missing file must not silently take its projects off the site."""
+    kept: dict[str, str] = {}
+    for source in failed:
+        old = published.get(source.region_key)
+        texts = old.of_file(source.file) if old and old.slug == source.slug else {}
+        if texts:
+            report.add(
+                "records-kept", paths.rel(paths.sources), source.line, file=source.file, count=len(texts)
+            )
+            kept.update(texts)
+    return kept
+
+
+def check_slugs(
+    published: dict[tuple[str, str], Published], paths: Paths, sources: list[Source], report: Report
+) -> tuple[list[Source], dict[str, str]]:
     """The sources whose slug agrees with what is published, and the published record
     texts to keep for each region whose slug change was refused."""
-    published = published_regions(paths)
     accepted: list[Source] = []
     kept: dict[str, str] = {}
     for source in sources:
