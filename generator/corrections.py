@@ -125,9 +125,16 @@ def _spec(annotation: Any) -> Any:
     return None
 
 
+# what a correction may not set: the id (it names the file and the page), where the record
+# came from, and what the pipeline computes (the flags are recomputed after corrections)
+FIXED = ("project_id", "source", "quality_flags", "quality_notes", "corrected_fields")
+
+
 def resolve(data: dict[str, Any], path: str) -> tuple[Any, str | int] | str:
     """The container and key that `path` names in a record, or a Chinese reason it names nothing."""
     parts = path.split(".")
+    if parts[0] in FIXED:
+        return f"（{parts[0]} 由提取程序生成，不能手工修正）"
     node: Any = data
     spec: Any = Record
     for n, part in enumerate(parts):

@@ -254,6 +254,13 @@ _OPERATIONAL: tuple[Kind, ...] = (
         "修正文件以 .yaml 或 .yml 结尾",
     ),
     # ---- records: data/records/*.yaml, read by validate, generate and search
+    _k(
+        "record-ignored",
+        WARNING,
+        "records",
+        "不是 .yaml 记录文件，已忽略",
+        "data/records/ 只放 budget-site extract 写出的 <project_id>.yaml；修正请放在 data/corrections/",
+    ),
     _k("no-records", ERROR, "records", "没有可用的项目记录", "先运行 budget-site extract"),
     _k(
         "broken-yaml",
@@ -302,8 +309,9 @@ _OPERATIONAL: tuple[Kind, ...] = (
         "record-unlisted",
         ERROR,
         "records",
-        "记录的来源文件 {file} 在 data/sources.yaml 中没有条目；本记录未发布",
-        "重新运行 budget-site extract，或为该文件补上条目",
+        "{count} 条记录（如 {examples}）的来源文件 {file} 在 data/sources.yaml 中没有有效条目；"
+        "这些记录保留在 data/records/，但不发布",
+        "改正或补上该文件的条目；确要撤下，删除条目后重新运行 budget-site extract",
     ),
     # ---- generate and build
     _k(

@@ -243,6 +243,9 @@ def load_records(paths: Paths, report: Report) -> Loaded:
     """Every record of data/records/ that passes the model, sorted by id."""
     files = sorted(paths.records.glob("*.yaml")) if paths.records.is_dir() else []
     out = Loaded(files=len(files))
+    for other in sorted(paths.records.iterdir()) if paths.records.is_dir() else []:
+        if other.suffix != ".yaml" and not other.name.startswith("."):
+            report.add("record-ignored", paths.rel(other))
     if not files:
         report.add("no-records", paths.rel(paths.records))
     for path in files:

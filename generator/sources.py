@@ -8,12 +8,13 @@ documents (a county's departments often publish separately).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -36,6 +37,15 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel"}
 
 
+RESERVED_SLUGS = frozenset({"index"})  # regions/index.md is the list of regions
+
+
+def _not_reserved(slug: str) -> str:
+    if slug in RESERVED_SLUGS:
+        raise ValueError(f"{slug} 是保留名称（regions/{slug} 另有用途），请换一个")
+    return slug
+
+
 class Source(Model):
     """One entry of data/sources.yaml: a published document and where it comes from."""
 
@@ -45,8 +55,8 @@ class Source(Model):
     province: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(title="省")
     prefecture: Name = Field("", title="市")
     region: Annotated[str, StringConstraints(min_length=1, max_length=60)] = Field(title="地区")
-    slug: Annotated[str, StringConstraints(max_length=40, pattern=SLUG)] = Field(
-        title="地区代号", description="小写字母、数字和连字符；用于编号和网址，发布后不可更改。"
+    slug: Annotated[str, StringConstraints(max_length=40, pattern=SLUG), AfterValidator(_not_reserved)] = (
+        Field(title="地区代号", description="小写字母、数字和连字符；用于编号和网址，发布后不可更改。")
     )
     year: Annotated[int, Field(ge=1949, le=2100)] = Field(title="预算年度")
     publisher: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(title="发布者")
@@ -137,6 +147,9 @@ def _entry(entry: Any, line: int, rel: str, report: Report) -> Source | None:
         for err in exc.errors():
             key = str(err["loc"][0]) if err["loc"] else "条目"
             what = "缺少此项" if err["type"] == "missing" else describe(err)
+            near = difflib.get_close_matches(key, list(Source.model_fields), n=1, cutoff=0.6)
+            if err["type"] == "extra_forbidden" and near:
+                what += f"（是否应为 {near[0]}？）"
             report.add("source-entry", rel, _key_line(entry, key, line), field=key, problem=what)
         return None
 
@@ -208,18 +221,19 @@ def read_document(paths: Paths, source: Source, report: Report) -> Document | No
     return Document(source, path, text.split("\n"), hashlib.sha256(data).hexdigest())
 
 
-def _mentioned(paths: Paths) -> set[str]:
-    """File names any entry mentions, valid or not (those were reported already)."""
+def mentioned_files(paths: Paths) -> dict[str, int]:
+    """File names any entry mentions, valid or not (those were reported already), with the
+    line of the entry that first mentions each."""
     try:
-        data = YAML(typ="safe").load(paths.sources.read_text(encoding="utf-8"))
-        entries = data.get("sources") or []
-        return {str(e.get("file")) for e in entries if isinstance(e, dict)} | {str(e) for e in entries}
+        entries = YAML(typ="rt").load(paths.sources.read_text(encoding="utf-8")).get("sources") or []
+        names = [(str(e.get("file")) if isinstance(e, dict) else str(e), n) for n, e in enumerate(entries)]
+        return {name: _entry_line(entries, n) for name, n in reversed(names)}
     except (OSError, UnicodeDecodeError, YAMLError, AttributeError, TypeError):
-        return set()
+        return {}
 
 
 def unlisted_files(paths: Paths, sources: list[Source], report: Report) -> None:
-    listed = {s.file for s in sources} | _mentioned(paths)
+    listed = {s.file for s in sources} | set(mentioned_files(paths))
     if not paths.raw.is_dir():
         return
     for path in sorted(paths.raw.iterdir()):

@@ -108,3 +108,5 @@ def test_resolve_walks_the_model_not_the_data():
     assert resolve(rec, "indicators.0.name") == "（indicators 共有 0 项，序号从 0 开始）"
     assert "funds.period.total" in str(resolve(rec, "funds.perod.total"))
     assert resolve(rec, "spending_plan.3月底") == (rec["spending_plan"], "3月底")
+    assert "不能手工修正" in str(resolve(rec, "project_id"))
+    assert "不能手工修正" in str(resolve(rec, "quality_flags"))

@@ -121,3 +121,20 @@ def test_a_document_that_cannot_be_read_keeps_its_published_records(make_project
     outcome = run_extract(paths)
     assert {i.code for i in outcome.report.problems} == {"source-file-missing", "records-kept"}
     assert sorted(p.stem for p in paths.records.iterdir()) == ids
+
+
+def test_a_broken_entry_keeps_the_records_on_disk_and_says_so_once(make_project):
+    from generator.problems import Report
+    from generator.validate import run_validate
+
+    paths = make_project({GOOD: RAW / GOOD})
+    ids = sorted(run_extract(paths).records)
+    text = paths.sources.read_text(encoding="utf-8")
+    paths.sources.write_text(text.replace("year: 2024", "year: 2024年"), encoding="utf-8")
+    outcome = run_extract(paths)
+    assert {i.code for i in outcome.report.problems} == {"source-entry", "records-kept"}
+    assert sorted(p.stem for p in paths.records.iterdir()) == ids
+    report, loaded = run_validate(paths, Report())
+    [problem] = report.problems
+    assert (problem.code, problem.file, problem.line) == ("record-unlisted", "data/sources.yaml", 2)
+    assert len(loaded.skipped) == 9 and loaded.records == []

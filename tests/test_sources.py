@@ -171,3 +171,14 @@ def test_a_document_cut_inside_a_character_is_read_up_to_the_cut(tmp_path):
     [problem] = report.problems
     assert problem.code == "undecodable" and problem.line == data[:cut].count(b"\n") + 1
     assert "\n".join(doc.lines).startswith(data[: cut - 3].decode("utf-8", "ignore")[:-1])
+
+
+def test_a_reserved_slug_and_a_misspelt_key_are_refused_with_a_reason(tmp_path):
+    paths = _project(
+        tmp_path, _entry(slug="index") + _entry(OTHER, "繁峙县", "fanshi").replace("slug:", "sulg:")
+    )
+    report = Report()
+    assert load_sources(paths, report) == []
+    messages = {(p.line, p.field): p.message for p in report.problems}
+    assert "保留名称" in messages[(_line_of(paths, "slug: index"), "slug")]
+    assert "是否应为 slug？" in messages[(_line_of(paths, "sulg: fanshi"), "sulg")]

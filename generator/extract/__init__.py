@@ -29,7 +29,7 @@ from generator.paths import Paths
 from generator.problems import Report
 from generator.records import assign_ids, write_records
 from generator.schema_errors import describe, dotted, field_path
-from generator.sources import Document, load_sources, read_documents
+from generator.sources import Document, load_sources, mentioned_files, read_documents
 
 # what a project name may not contain without a warning: it is shown literally,
 # but a maintainer should know the document carries markup
@@ -192,8 +192,9 @@ def run_extract(
     valid = _validated(data, by_file, report)
     quality.compute_flags(valid)
     _no_projects(docs, stats, paths, report)
-    produced = {r.source.file for r in valid}
-    kept.update(published.keep_unread(before, [s for s in accepted if s.file not in produced], paths, report))
+    produced = {r.source.file for r in valid} | {published.source_file(t) for t in kept.values()}
+    unread = {f: n for f, n in mentioned_files(paths).items() if f not in produced}
+    kept.update(published.keep_unread(before, unread, paths, report))
     for rec in valid:
         if "duplicate_submission" in rec.quality_flags:
             by_file[rec.source.file].duplicates += 1

@@ -28,10 +28,11 @@ class Published:
 
     def of_file(self, file: str) -> dict[str, str]:
         """The records extracted from one document."""
-        return {pid: text for pid, text in self.texts.items() if _source_file(text) == file}
+        return {pid: text for pid, text in self.texts.items() if source_file(text) == file}
 
 
-def _source_file(text: str) -> str:
+def source_file(text: str) -> str:
+    """The document a record file was extracted from (read without parsing the record)."""
     m = _FILE.search(text)
     return m.group(1).strip().strip("'\"") if m else ""
 
@@ -60,18 +61,16 @@ def published_regions(paths: Paths) -> dict[tuple[str, str], Published]:
 
 
 def keep_unread(
-    published: dict[tuple[str, str], Published], failed: list[Source], paths: Paths, report: Report
+    published: dict[tuple[str, str], Published], files: dict[str, int], paths: Paths, report: Report
 ) -> dict[str, str]:
-    """The published records of documents that could not be read this time, kept as they
-    are: a broken or missing file must not silently take its projects off the site."""
+    """The published records of documents listed in data/sources.yaml (file -> entry line)
+    that gave no record this time, kept as they are: a broken file or a broken entry must
+    not silently take its projects off the site."""
     kept: dict[str, str] = {}
-    for source in failed:
-        old = published.get(source.region_key)
-        texts = old.of_file(source.file) if old and old.slug == source.slug else {}
+    for file, line in sorted(files.items()):
+        texts = {pid: t for old in published.values() for pid, t in old.of_file(file).items()}
         if texts:
-            report.add(
-                "records-kept", paths.rel(paths.sources), source.line, file=source.file, count=len(texts)
-            )
+            report.add("records-kept", paths.rel(paths.sources), line, file=file, count=len(texts))
             kept.update(texts)
     return kept
 
