@@ -11,8 +11,11 @@ BROWSER_PACKAGES := chromium fonts-noto-cjk
 $(STAMP): pyproject.toml
 	@echo "first run: creating $(VENV) and installing budget-site with its Python dependencies (pyproject.toml)"
 	@$(PY) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# pip's own output goes to a log, shown only when the install fails
+	@{ $(BIN)/pip install --disable-pip-version-check --upgrade pip && \
+	   $(BIN)/pip install --disable-pip-version-check -e '.[test]'; } > $(VENV)/pip.log 2>&1 \
+	  || { cat $(VENV)/pip.log; echo "pip install failed (log above, also in $(VENV)/pip.log)"; exit 1; }
+	@echo "installed: $$($(BIN)/pip list --disable-pip-version-check 2>/dev/null | wc -l) packages in $(VENV) (log: $(VENV)/pip.log)"
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -7,7 +7,7 @@ fields of the flag (its source line, the projects it relates to), never prose.
 
 from __future__ import annotations
 
-from generator.problems import FLAG, Kind
+from generator.kinds import FLAG, Kind
 
 
 def _f(code: str, title: str, template: str) -> Kind:
