@@ -38,8 +38,8 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 
 def _print_problems(report: Report, quiet: bool) -> None:
     for issue in report.sorted():
-        if quiet and issue.severity != "error":
-            continue
+        if issue.severity == "info" or (quiet and issue.severity != "error"):
+            continue  # info is for the extract report
         click.echo(issue.format(), err=True)
 
 

@@ -12,9 +12,10 @@ class Severity(StrEnum):
     ERROR = "error"  # something was not read, applied or published: exit status 1
     WARNING = "warning"  # read and published, but a maintainer should look
     FLAG = "flag"  # a quality flag: what looks wrong in the published document itself
+    INFO = "info"  # an account for the extract report (e.g. a table that is not a performance table)
 
 
-ERROR, WARNING, FLAG = Severity.ERROR, Severity.WARNING, Severity.FLAG
+ERROR, WARNING, FLAG, INFO = Severity.ERROR, Severity.WARNING, Severity.FLAG, Severity.INFO
 
 
 @dataclass(frozen=True)

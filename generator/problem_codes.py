@@ -8,7 +8,7 @@ The quality flags (what looks wrong in a published document) are in quality_code
 
 from __future__ import annotations
 
-from generator.kinds import ERROR, WARNING, Kind, Severity
+from generator.kinds import ERROR, INFO, WARNING, Kind, Severity
 
 
 def _k(code: str, severity: Severity, stage: str, template: str, hint: str = "", title: str = "") -> Kind:
@@ -106,6 +106,50 @@ OPERATIONAL: tuple[Kind, ...] = (
         "sources",
         "文件不是 UTF-8 编码，已按 {encoding} 读取",
         "转成 UTF-8（iconv -f GB18030 -t UTF-8），让所有工具读法一致",
+    ),
+    # ---- readers: one per file format, each yielding tables (generator.tables)
+    _k(
+        "pdf-scanned-page",
+        ERROR,
+        "sources",
+        "第{page}页没有文字层（扫描件），未读取",
+        "用电子表格模板（budget-site template）录入这一页，或先做文字识别（OCR）后放入 data/raw/",
+    ),
+    _k(
+        "pdf-encrypted",
+        ERROR,
+        "sources",
+        "PDF 文件已加密，无法读取",
+        "向发布单位索取未加密的文件，或用其文字导出",
+    ),
+    _k(
+        "document-broken",
+        ERROR,
+        "sources",
+        "{format} 文件已损坏或格式不对，无法打开：{error}",
+        "重新下载原文件；确认扩展名与文件内容一致",
+    ),
+    _k(
+        "formula-uncached",
+        WARNING,
+        "sources",
+        "单元格是公式（{formula}），文件里没有保存计算结果，按空白读取（公式从不执行）",
+        "用 Excel 或 LibreOffice 打开并保存一次，让文件存下计算结果",
+    ),
+    _k("no-tables", ERROR, "sources", "文件中没有表格", "确认这是绩效目标表的原件，而不是说明文字"),
+    _k(
+        "not-performance-table",
+        INFO,
+        "extract",
+        "表“{title}”不是项目支出绩效目标表，已跳过",
+        "部门预算中的收支总表、三公经费表等不发布为项目",
+    ),
+    _k(
+        "no-performance-table",
+        WARNING,
+        "extract",
+        "文件中的 {count} 张表都不是项目支出绩效目标表，没有可发布的项目",
+        "许多部门预算只写“详见单位的项目绩效目标表”：请找到那份文件",
     ),
     # ---- extract
     _k(

@@ -15,11 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.kinds import ERROR, FLAG, WARNING, Kind, Severity
+from generator.kinds import ERROR, FLAG, INFO, WARNING, Kind, Severity
 from generator.problem_codes import OPERATIONAL
 from generator.quality_codes import QUALITY
 
-__all__ = ["CATALOGUE", "ERROR", "FLAG", "WARNING", "Kind", "Problem", "Report", "Severity", "problem"]
+__all__ = [
+    "CATALOGUE",
+    "ERROR",
+    "FLAG",
+    "INFO",
+    "WARNING",
+    "Kind",
+    "Problem",
+    "Report",
+    "Severity",
+    "problem",
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +56,8 @@ class Problem:
 
     def values(self) -> dict[str, str]:
         """What a template may name: the values given, and the field and line."""
-        return {"field": self.field, "line": str(self.line), **dict(self.params)}
+        where = {"field": self.field, "line": str(self.line), "page": str(self.page), "sheet": self.sheet}
+        return {**where, "cell": self.cell, **dict(self.params)}
 
     @property
     def message(self) -> str:

@@ -14,6 +14,7 @@ from generator.quality import QUALITY_FLAGS
 from tests.conftest import REPO
 
 PACKAGE = REPO / "generator"
+POSITION = ("field", "line", "page", "sheet", "cell")
 
 
 def _calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
@@ -57,7 +58,7 @@ def test_every_quality_flag_is_explained_and_every_code_renders():
     for kind in CATALOGUE.values():
         fields = {f for f in _fields(kind.template + kind.hint)}
         made = problem(
-            kind.code, "data/raw/x.txt", 3, **{f: "值" for f in fields if f not in ("field", "line")}
+            kind.code, "data/raw/x.txt", 3, **{f: "值" for f in fields if f not in POSITION}
         )
         assert made.message and "{" not in made.message, kind.code
         assert made.format().startswith(f"data/raw/x.txt:3: {kind.severity}: "), kind.code
