@@ -93,3 +93,21 @@ class Reading:
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     pages: int = 0  # pages read (PDF), for the benchmark's pages/s
+
+
+def as_text(reading: Reading) -> list[str]:
+    """The tables of a document written out as plain text, for the served copy: a heading
+    line per table (its number, page or sheet, and title), then one line per row with
+    the cells separated by tabs. Nothing of the original markup survives."""
+    out: list[str] = []
+    for table in reading.tables:
+        where = f"第{table.page}页" if table.page else table.sheet
+        out.append(
+            f"# 表{table.index}"
+            + (f"（{where}）" if where else "")
+            + (f" {table.title}" if table.title else "")
+        )
+        for row in table.rows():
+            out.append("\t".join(" ".join(c.text.split()) for c in row))
+        out.append("")
+    return out
