@@ -174,6 +174,17 @@ def build(ctx: click.Context, no_strict: bool) -> None:
 
 
 @main.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path), default=Path("录入模板.xlsx"))
+def template(output: Path) -> None:
+    """Write the XLSX entry template (项目 and 指标 sheets in the published columns) for
+    documents no reader can read; fill it, put it in data/raw/ and list it in sources.yaml."""
+    from generator.publish.template import write_template
+
+    write_template(output)
+    click.echo(f"wrote {output}: fill the 项目 and 指标 sheets (说明 says how), put it in data/raw/, list it")
+
+
+@main.command()
 @click.pass_context
 def site(ctx: click.Context) -> None:
     """All stages in one run: extract, validate, generate, build; one summary line each.

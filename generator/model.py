@@ -87,6 +87,15 @@ class FundColumn(Model):
     general_budget: Amount = Field(None, title="一般公共预算资金", description="中阳县申报表。")
     government_fund: Amount = Field(None, title="政府性基金", description="中阳县申报表。")
     transfer: Amount = Field(None, title="上级转移支付资金", description="中阳县申报表。")
+    current_year: Amount = Field(
+        None, title="当年财政拨款", description="上海申报表：年度资金中本年的财政拨款。"
+    )
+    carried_over: Amount = Field(
+        None, title="上年结转资金", description="上海申报表：年度资金中上年结转的部分。"
+    )
+    upper_level: Amount = Field(
+        None, title="上级资金", description="湖南：该项目支出上级资金，印在年度本级预算金额旁，不计入其中。"
+    )
 
     @model_serializer(mode="wrap")
     def _omit_absent_extras(self, handler: Any) -> dict[str, Any]:
@@ -130,6 +139,18 @@ class Indicator(Model):
     )
     unit: Name = Field("", title="单位", description="从指标值解析出的单位，如 人、%、万元。")
     basis: Text = Field("", title="指标值确定依据", description="原表“指标值确定依据”（怀来县）。")
+    extra: dict[str, Text] = Field(
+        default_factory=dict,
+        title="指标的其他栏目",
+        description="原表另有的栏目，如 权重、指标方向性、分值。",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_no_extra(self, handler: Any) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if not out.get("extra"):
+            out.pop("extra", None)
+        return out
 
 
 class LineSpan(Model):
@@ -146,13 +167,18 @@ class SourceRef(Model):
     layout: str = Field("", title="版式")
     # a table continued on the next page keeps the continuation's lines here
     continued: list[LineSpan] = Field(default_factory=list, title="续表")
+    # documents other than text exports: where the table is (its rows are line_start/line_end)
+    page: Annotated[int, Field(ge=0)] = Field(0, title="来源页码", description="PDF 中表格所在的第一页。")
+    sheet: Name = Field("", title="来源工作表", description="Excel 中表格所在的工作表。")
+    table: Annotated[int, Field(ge=0)] = Field(0, title="来源表序号", description="表格是文件中的第几张表。")
 
     @model_serializer(mode="wrap")
-    def _omit_no_continuation(self, handler: Any) -> dict[str, Any]:
+    def _omit_empty_positions(self, handler: Any) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
-        if not out.get("continued"):
-            out.pop("continued", None)
-        return out
+        return {k: v for k, v in out.items() if k not in SOURCE_OPTIONAL or v}
+
+
+SOURCE_OPTIONAL = ("continued", "page", "sheet", "table")  # written only when they hold something
 
 
 class BudgetMatch(Model):
@@ -222,6 +248,18 @@ class Record(Model):
     quality_flags: list[str] = _factory(list, "质量提示", "用分号分隔的质量提示代码，含义见数据质量页。")
     quality_notes: list[Flag] = Field(default_factory=list, title="质量提示说明")
     corrected_fields: list[str] = Field(default_factory=list, title="人工修正的字段")
+    extra: dict[str, Text] = Field(
+        default_factory=dict,
+        title="原表的其他项目信息",
+        description="原表印出而数据模型没有专门字段的项目信息，如 项目类别（上海）；按原表标签记录。",
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_no_extra(self, handler: Any) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if not out.get("extra"):
+            out.pop("extra", None)
+        return out
 
     @model_validator(mode="after")
     def _flags_agree(self) -> Record:
@@ -276,6 +314,9 @@ class ExtractedTable:
     status: str = "ok"  # ok | partial (truncated, still published) | failed
     reason: str = ""  # for partial/failed: what was missing, said for a maintainer
     merged_from: list[tuple[int, int]] = field(default_factory=list)  # continuation pages
+    # where the table is in a document that has no lines (PDF page, sheet, table number),
+    # as the position fields of a problem; empty for text exports (line_start says it)
+    position: dict[str, object] = field(default_factory=dict)
 
 
 # a finding while reading a document: a catalogue code, its line, the values for its message
@@ -288,3 +329,6 @@ class LayoutResult:
     # document-level findings a layout wants in the report (e.g. 003 budget lines
     # without a performance table)
     notes: list[Note] = field(default_factory=list)
+    # indicator rows of a spreadsheet with no projects sheet (our indicators.xlsx), by the key
+    # of the project they belong to: the pipeline gives them to the records of that key
+    indicator_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

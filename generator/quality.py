@@ -59,10 +59,16 @@ def _close(a: Decimal, b: Decimal) -> bool:
 # ---------------------------------------------------------------- funds
 
 
+# Shanghai's 申报表 splits the year's money by the year it was granted: 当年财政拨款 +
+# 上年结转资金 + 其他资金 = the total; when a table prints those rows, they are the check
+_BY_YEAR: tuple[str, ...] = ("current_year", "carried_over", "other")
+
+
 def _column_sum_note(name: str, column: FundColumn) -> dict[str, str] | None:
     if column.total is None:
         return None
-    for group in _ROW_GROUPS:
+    by_year = column.current_year is not None or column.carried_over is not None
+    for group in (_BY_YEAR,) if by_year else _ROW_GROUPS:
         values = [getattr(column, k) for k in group]
         if all(v is None for v in values):
             continue

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.model import FUND_ROWS, FundColumn, Record, SourceRef, safe_code
+from generator.model import FUND_ROWS, SOURCE_OPTIONAL, FundColumn, Indicator, Record, SourceRef, safe_code
 from generator.paths import Paths
 from generator.problems import Report
 from generator.schema_errors import describe, dotted, error_code, field_path, line_of, yaml_problem
@@ -31,7 +31,9 @@ from generator.schema_errors import describe, dotted, error_code, field_path, li
 # keys a record file may leave out: written only when they hold something
 OPTIONAL_KEYS: dict[type[BaseModel], set[str]] = {
     FundColumn: set(FundColumn.model_fields) - set(FUND_ROWS),
-    SourceRef: {"continued"},
+    SourceRef: set(SOURCE_OPTIONAL),
+    Record: {"extra"},
+    Indicator: {"extra"},
 }
 
 # ---------------------------------------------------------------- ids

@@ -23,7 +23,9 @@ from generator.decoding import decode_text
 from generator.model import SLUG, Model, Name, Text
 from generator.paths import Paths
 from generator.problems import Report
+from generator.readers import reader_for
 from generator.schema_errors import describe, yaml_problem
+from generator.tables import Reading, as_text
 
 MAX_BAD_SPANS = 20  # undecodable spans reported one by one; the rest are counted
 
@@ -74,8 +76,9 @@ class Source(Model):
 class Document:
     source: Source
     path: Path
-    lines: list[str]
+    lines: list[str]  # a text export's lines; for other formats, the tables written out as text
     sha256: str
+    reading: Reading | None = None  # the tables a format reader found (PDF, Word, Excel, HTML)
 
     @property
     def served_name(self) -> str:
@@ -204,6 +207,14 @@ def read_document(paths: Paths, source: Source, report: Report) -> Document | No
     if not data.strip():
         report.add("empty-document", rel)
         return None
+    sha = hashlib.sha256(data).hexdigest()
+    reader = reader_for(path, data)
+    if reader is not None:
+        reading = reader(path, source.file)
+        for code, values in reading.findings:
+            where = dict(values)
+            report.add(code, rel, int(str(where.pop("line", 0))), **where)
+        return Document(source, path, as_text(reading), sha, reading)
     fmt = _unsupported_format(path, data)
     if fmt:
         report.add("format-unsupported", rel, format=fmt)
@@ -218,7 +229,7 @@ def read_document(paths: Paths, source: Source, report: Report) -> Document | No
         report.add(
             "undecodable", rel, more.line, column=more.column, raw=f"……等另外 {len(bad) - MAX_BAD_SPANS} 处"
         )
-    return Document(source, path, text.split("\n"), hashlib.sha256(data).hexdigest())
+    return Document(source, path, text.split("\n"), sha)
 
 
 def mentioned_files(paths: Paths) -> dict[str, int]:

@@ -484,9 +484,9 @@ def test_11_pdf_dropped_into_raw(project: Path) -> None:
     # a PDF is not a text file in a wrong encoding
     assert not [p for p in about if "neither UTF-8 nor GBK" in p.message], about
     assert not {p.code for p in about} & {"undecodable", "not-utf8"}, about
-    # format-unsupported without a PDF reader; with one, this table-less PDF has no known
-    # layout (a project "extracted" from it would be invented)
-    assert {p.code for p in about} & {"format-unsupported", "unknown-layout"}, about
+    # the PDF reader reads it and finds no table in it (a project "extracted" from it would
+    # be invented)
+    assert {p.code for p in about} & {"no-tables"}, about
     assert result.exit_code != 0, show(result)
     assert "Traceback" not in result.output, show(result)
     assert_published(project, result, FANSHI_IDS | GXQ_IDS, ["fanshi", "yangquan-gxq"])

@@ -36,6 +36,13 @@ def _codes_used() -> dict[str, list[str]]:
             if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
                 used.setdefault(call.args[0].value, []).append(f"{path.name}:{call.lineno}")
         for node in ast.walk(tree):  # notes built as tuples: ("code", line, {...})
+            if (  # a reader's finding: ("code", {values})
+                isinstance(node, ast.Tuple)
+                and len(node.elts) == 2
+                and isinstance(node.elts[0], ast.Constant)
+                and isinstance(node.elts[1], ast.Dict)
+            ):
+                used.setdefault(str(node.elts[0].value), []).append(f"{path.name}:{node.lineno}")
             if (
                 isinstance(node, ast.Tuple)
                 and len(node.elts) == 3
@@ -50,16 +57,16 @@ def _codes_used() -> dict[str, list[str]]:
 
 def test_every_code_the_package_uses_is_in_the_catalogue():
     used = {c: w for c, w in _codes_used().items() if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", c)}
-    assert {"source-duplicate", "correction-path", "table_truncated", "toc-mismatch"} <= set(used)
+    assert {"source-duplicate", "correction-path", "table_truncated", "toc-mismatch", "pdf-encrypted"} <= set(
+        used
+    )
     assert {code: where for code, where in used.items() if code not in CATALOGUE} == {}
 
 
 def test_every_quality_flag_is_explained_and_every_code_renders():
     for kind in CATALOGUE.values():
         fields = {f for f in _fields(kind.template + kind.hint)}
-        made = problem(
-            kind.code, "data/raw/x.txt", 3, **{f: "值" for f in fields if f not in POSITION}
-        )
+        made = problem(kind.code, "data/raw/x.txt", 3, **{f: "值" for f in fields if f not in POSITION})
         assert made.message and "{" not in made.message, kind.code
         assert made.format().startswith(f"data/raw/x.txt:3: {kind.severity}: "), kind.code
         if kind.severity is Severity.FLAG:

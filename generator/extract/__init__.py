@@ -21,10 +21,10 @@ from pydantic import ValidationError
 
 from generator import quality
 from generator.corrections import apply_corrections, load_corrections
-from generator.extract import published
+from generator.extract import published, spreadsheet, tabular
 from generator.extract.completeness import truncated_tail
 from generator.extract.layouts import LAYOUTS, detect_layout
-from generator.model import ExtractedTable, Record
+from generator.model import ExtractedTable, Indicator, Record
 from generator.paths import Paths
 from generator.problems import Report
 from generator.records import assign_ids, write_records
@@ -46,6 +46,7 @@ class DocStats:
     partial: int = 0
     failed: int = 0
     duplicates: int = 0
+    indicator_rows: int = 0  # a workbook of indicators only (our indicators.xlsx): rows given to records
 
 
 @dataclass
@@ -66,8 +67,17 @@ def _first_title_line(lines: list[str]) -> int:
     return 1
 
 
-def _extract_document(doc: Document, paths: Paths, report: Report) -> tuple[DocStats, list[Record]]:
+def _extract_document(
+    doc: Document, paths: Paths, report: Report, pool: dict[str, list[dict[str, Any]]]
+) -> tuple[DocStats, list[Record]]:
     rel = paths.rel(doc.path)
+    if doc.reading is not None:
+        stats = DocStats(doc.source.file, tabular.NAME)
+        result = tabular.extract_reading(doc.reading, rel, report)
+        pool.update(result.indicator_rows)
+        stats.indicator_rows = sum(len(v) for v in result.indicator_rows.values())
+        records = [_account(t, doc, rel, stats, report) for t in result.tables]
+        return stats, [r for r in records if r is not None]
     layout = detect_layout(doc.lines)
     if layout is None:
         layouts = "、".join(m.NAME for m in LAYOUTS)
@@ -107,14 +117,15 @@ def _account(
     """Count one table in the document's stats and return its record, if any."""
     stats.tables_found += 1 + len(table.merged_from)
     stats.merged += len(table.merged_from)
-    span = {"line_start": table.line_start, "line_end": table.line_end}
+    span = {"line_start": table.line_start, "line_end": table.line_end, **table.position}
+    line = 0 if table.position else table.line_start
     if table.record is None or table.status == "failed":
         stats.failed += 1
-        report.add("table-failed", rel, table.line_start, reason=table.reason, **span)
+        report.add("table-failed", rel, line, reason=table.reason, **span)
         return None
     if table.status == "partial":
         stats.partial += 1
-        report.add("table-partial", rel, table.line_start, reason=table.reason, **span)
+        report.add("table-partial", rel, line, reason=table.reason, **span)
     rec = table.record
     rec.year, rec.province, rec.region = doc.source.year, doc.source.province, doc.source.region
     if _MARKUP.search(rec.project_name):
@@ -162,9 +173,32 @@ def _validated(data: dict[str, dict[str, Any]], by_file: dict[str, DocStats], re
     return out
 
 
+def _link_indicators(records: list[Record], pool: dict[str, list[dict[str, Any]]], report: Report) -> None:
+    """Indicator rows from a workbook of indicators only go to the spreadsheet records
+    whose key (still in project_id) they name."""
+    for rec in records:
+        rows = pool.get(rec.project_id, [])
+        if not rows or rec.indicators or rec.source.layout != spreadsheet.NAME:
+            continue
+        try:
+            rec.indicators = [Indicator.model_validate(row) for row in rows]
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            report.add(
+                "record-invalid",
+                f"data/raw/{rec.source.file}",
+                line_start=rec.source.line_start,
+                line_end=rec.source.line_end,
+                field=f"indicators.{dotted(field_path(err))}",
+                problem=describe(err),
+                project_id=rec.project_id,
+                sheet=rec.source.sheet,
+            )
+
+
 def _no_projects(docs: list[Document], stats: list[DocStats], paths: Paths, report: Report) -> None:
     for doc, s in zip(docs, stats, strict=True):
-        if s.records == 0 and s.layout != "unknown" and s.failed == 0:
+        if s.records == 0 and s.layout != "unknown" and s.failed == 0 and not s.indicator_rows:
             report.add("no-projects", paths.rel(doc.path), region=doc.source.region)
 
 
@@ -180,10 +214,12 @@ def run_extract(
     docs = read_documents(paths, accepted, report)
     stats: list[DocStats] = []
     records: list[Record] = []
+    pool: dict[str, list[dict[str, Any]]] = {}
     for doc in progress(docs) if progress else docs:
-        doc_stats, doc_records = _extract_document(doc, paths, report)
+        doc_stats, doc_records = _extract_document(doc, paths, report, pool)
         stats.append(doc_stats)
         records.extend(doc_records)
+    _link_indicators(records, pool, report)
     assign_ids(records, {s.file: s.slug for s in sources})
     records = _check_unique(records, report)
     data = {r.project_id: r.to_dict() for r in records}

@@ -62,7 +62,7 @@ STAGES = {
     "generate": "生成页面",
     "build": "构建站点",
 }
-SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示"}
+SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示", "info": "说明"}
 
 
 @dataclass

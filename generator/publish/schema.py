@@ -30,6 +30,7 @@ class Column:
     description: str
     unit: str = ""
     get: Callable[[Any], Any] = field(default=lambda row: None, compare=False, repr=False)
+    path: str = ""  # the record field it publishes (dotted), for re-import; "" when computed
 
 
 def _flat(annotation: Any) -> set[Any]:
@@ -52,7 +53,12 @@ def _type(model: type[BaseModel], name: str) -> str:
 
 
 def col(
-    model: type[BaseModel], name: str, get: Callable[[Any], Any], column: str = "", **override: str
+    model: type[BaseModel],
+    name: str,
+    get: Callable[[Any], Any],
+    column: str = "",
+    path: str = "",
+    **override: str,
 ) -> Column:
     """A column publishing `model.name`: type, title, description and unit from the model."""
     info = model.model_fields[name]
@@ -64,6 +70,7 @@ def col(
         override.get("description", str(info.description or "")),
         override.get("unit", str(extra.get("unit") or "")),
         get,
+        path,
     )
 
 
@@ -72,14 +79,24 @@ def _record(name: str, **override: str) -> Column:
         value = getattr(p, name)
         return value if value != "" or override.get("type") != "date" else None
 
-    return col(Record, name, get, **override)
+    return col(Record, name, get, path=name, **override)
 
 
 def _fund(key: str, scope: str, column: str, title: str, description: str) -> Column:
     def get(p: Record) -> Any:
         return getattr(getattr(p.funds, scope), key)
 
-    return col(FundColumn, key, get, column, title=title, description=description, unit="元", type="number")
+    return col(
+        FundColumn,
+        key,
+        get,
+        column,
+        f"funds.{scope}.{key}",
+        title=title,
+        description=description,
+        unit="元",
+        type="number",
+    )
 
 
 def _funds() -> tuple[Column, ...]:
@@ -102,13 +119,32 @@ def _funds() -> tuple[Column, ...]:
             f"年度{label}",
             f"年度资金中的{label}；原表未列为空，列出 0 即为 0。",
         )
-        for k, label in FUND_SOURCES
+        for k, label in RELEASED_SOURCES
     ]
     out += [
         _fund(k, "period", f"funds_{k}_period_yuan", f"实施期{label}", f"实施期资金中的{label}。")
-        for k, label in FUND_SOURCES
+        for k, label in RELEASED_SOURCES
     ]
     return tuple(out)
+
+
+# the fund rows published since the first release keep their columns in place; rows added
+# later get theirs at the end of the table (column order is part of the contract)
+RELEASED_SOURCES = FUND_SOURCES[:9]
+NEW_SOURCES = FUND_SOURCES[9:]
+
+
+def _new_funds() -> tuple[Column, ...]:
+    return tuple(
+        _fund(k, scope, f"funds_{k}{suffix}_yuan", f"{side}{label}", f"{side}资金中的{label}（{note}）。")
+        for k, label in NEW_SOURCES
+        for scope, suffix, side in (("annual", "", "年度"), ("period", "_period", "实施期"))
+        for note in (str(FundColumn.model_fields[k].description or "").rstrip("。"),)
+    )
+
+
+def _extra_text(extra: dict[str, str]) -> str:
+    return ";".join(f"{k}:{v}" for k, v in extra.items())
 
 
 def _whole(amount: float) -> int | float:
@@ -126,8 +162,14 @@ _TEXTS = ("fund_use", "overview", "basis", "necessity", "measures", "plan", "goa
 PROJECTS: tuple[Column, ...] = (
     *(_record(k) for k in _HEAD + _HEAD2),
     *_funds(),
-    col(Funds, "unit_in_source", lambda p: p.funds.unit_in_source, "funds_unit_in_source"),
-    col(Record, "spending_plan", _spending_plan, type="string"),
+    col(
+        Funds,
+        "unit_in_source",
+        lambda p: p.funds.unit_in_source,
+        "funds_unit_in_source",
+        "funds.unit_in_source",
+    ),
+    col(Record, "spending_plan", _spending_plan, path="spending_plan", type="string"),
     *(_record(k) for k in _TEXTS),
     _record("fill_date", type="date"),
     col(BudgetMatch, "name", lambda p: p.budget_match.name if p.budget_match else "", "budget_table_name"),
@@ -152,6 +194,8 @@ PROJECTS: tuple[Column, ...] = (
         "",
         lambda p: len(p.indicators),
     ),
+    *_new_funds(),
+    col(Record, "extra", lambda p: _extra_text(p.extra), "extra_fields", "extra", type="string"),
 )
 
 
@@ -163,9 +207,10 @@ def _indicator_field(name: str) -> Callable[[Any], Any]:
 _IND = ("scope", "level1", "level2", "name", "description", "value", "op", "number", "unit", "basis")
 INDICATORS: tuple[Column, ...] = (
     col(Record, "project_id", lambda r: r[0].project_id, description="所属项目，对应 projects.project_id。"),
-    col(Indicator, "scope", lambda r: r[2].scope),
+    col(Indicator, "scope", lambda r: r[2].scope, path="scope"),
     Column("seq", "integer", "序号", "该项目该栏目中的顺序，从 1 开始。", "", lambda r: r[1]),
-    *(col(Indicator, k, _indicator_field(k)) for k in _IND[1:]),
+    *(col(Indicator, k, _indicator_field(k), path=k) for k in _IND[1:]),
+    col(Indicator, "extra", lambda r: _extra_text(r[2].extra), "extra_fields", "extra", type="string"),
 )
 
 DEPARTMENTS: tuple[Column, ...] = (
