@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -62,6 +62,14 @@ def one_of(*options: str) -> AfterValidator:
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, validate_default=False)
 
+    # keys written only when they hold something (a record file may leave them out)
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_optional(self, handler: Any) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        return {k: v for k, v in out.items() if k not in self.OPTIONAL or v not in (None, "", [], {})}
+
 
 def _title(default: Any, title: str, description: str = "", unit: str = "") -> Any:
     return Field(default, title=title, description=description, json_schema_extra={"unit": unit})
@@ -97,17 +105,13 @@ class FundColumn(Model):
         None, title="上级资金", description="湖南：该项目支出上级资金，印在年度本级预算金额旁，不计入其中。"
     )
 
-    @model_serializer(mode="wrap")
-    def _omit_absent_extras(self, handler: Any) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if k in FUND_ROWS or v is not None}
-
     def is_empty(self) -> bool:
         return all(getattr(self, k) is None for k in FundColumn.model_fields)
 
 
 FUND_ROWS: tuple[str, ...] = ("total", "central", "provincial", "local", "self_raised", "other")
 EXTRA_FUND_ROWS: tuple[str, ...] = tuple(k for k in FundColumn.model_fields if k not in FUND_ROWS)
+FundColumn.OPTIONAL = frozenset(EXTRA_FUND_ROWS)  # the national form's rows are always written
 # every source row of money, with its label: the pages, charts and columns all use these
 FUND_SOURCES: tuple[tuple[str, str], ...] = tuple(
     (k, str(f.title)) for k, f in FundColumn.model_fields.items() if k != "total"
@@ -144,13 +148,7 @@ class Indicator(Model):
         title="指标的其他栏目",
         description="原表另有的栏目，如 权重、指标方向性、分值。",
     )
-
-    @model_serializer(mode="wrap")
-    def _omit_no_extra(self, handler: Any) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        if not out.get("extra"):
-            out.pop("extra", None)
-        return out
+    OPTIONAL = frozenset(("extra",))
 
 
 class LineSpan(Model):
@@ -168,17 +166,14 @@ class SourceRef(Model):
     # a table continued on the next page keeps the continuation's lines here
     continued: list[LineSpan] = Field(default_factory=list, title="续表")
     # documents other than text exports: where the table is (its rows are line_start/line_end)
-    page: Annotated[int, Field(ge=0)] = Field(0, title="来源页码", description="PDF 中表格所在的第一页。")
+    page: Annotated[int, Field(ge=1)] | None = Field(
+        None, title="来源页码", description="PDF 中表格所在的第一页。"
+    )
     sheet: Name = Field("", title="来源工作表", description="Excel 中表格所在的工作表。")
-    table: Annotated[int, Field(ge=0)] = Field(0, title="来源表序号", description="表格是文件中的第几张表。")
-
-    @model_serializer(mode="wrap")
-    def _omit_empty_positions(self, handler: Any) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if k not in SOURCE_OPTIONAL or v}
-
-
-SOURCE_OPTIONAL = ("continued", "page", "sheet", "table")  # written only when they hold something
+    table: Annotated[int, Field(ge=1)] | None = Field(
+        None, title="来源表序号", description="表格是文件中的第几张表。"
+    )
+    OPTIONAL = frozenset(("continued", "page", "sheet", "table"))
 
 
 class BudgetMatch(Model):
@@ -253,13 +248,7 @@ class Record(Model):
         title="原表的其他项目信息",
         description="原表印出而数据模型没有专门字段的项目信息，如 项目类别（上海）；按原表标签记录。",
     )
-
-    @model_serializer(mode="wrap")
-    def _omit_no_extra(self, handler: Any) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        if not out.get("extra"):
-            out.pop("extra", None)
-        return out
+    OPTIONAL = frozenset(("extra",))
 
     @model_validator(mode="after")
     def _flags_agree(self) -> Record:

@@ -23,18 +23,10 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.model import FUND_ROWS, SOURCE_OPTIONAL, FundColumn, Indicator, Record, SourceRef, safe_code
+from generator.model import Record, safe_code
 from generator.paths import Paths
 from generator.problems import Report
 from generator.schema_errors import describe, dotted, error_code, field_path, line_of, yaml_problem
-
-# keys a record file may leave out: written only when they hold something
-OPTIONAL_KEYS: dict[type[BaseModel], set[str]] = {
-    FundColumn: set(FundColumn.model_fields) - set(FUND_ROWS),
-    SourceRef: set(SOURCE_OPTIONAL),
-    Record: {"extra"},
-    Indicator: {"extra"},
-}
 
 # ---------------------------------------------------------------- ids
 
@@ -148,7 +140,7 @@ def missing_keys(model: type[BaseModel], data: Any, path: list[str | int]) -> li
     if not isinstance(data, dict):
         return []
     out: list[list[str | int]] = []
-    optional = OPTIONAL_KEYS.get(model, set())
+    optional: frozenset[str] = getattr(model, "OPTIONAL", frozenset())
     for name, info in model.__pydantic_fields__.items():
         if name not in data:
             if name not in optional:

@@ -266,7 +266,7 @@ class Found:
     cell: Cell
     label: Label
     printed: str  # the label as printed, normalized
-    inline: str | None = None  # "项目名称：XXX" in one cell: the text after the colon
+    inline: str | None = None  # "项目名称：某某项目" in one cell: the text after the colon
 
 
 def find_labels(sheet: Sheet) -> list[Found]:
@@ -281,7 +281,7 @@ def find_labels(sheet: Sheet) -> list[Found]:
 
 
 def _inline(vocab: Vocabulary, text: str) -> tuple[Label, str, str] | None:
-    """ "项目名称：XXX" (a cell or a line above the table): (label, label as printed, value)."""
+    """ "项目名称：某某项目" (a cell or a line above the table): (label, label as printed, value)."""
     m = re.match(r"^\s*([^:：]{1,20})[:：](.+)$", text, re.DOTALL)
     label = vocab.label(m.group(1)) if m else None
     if m is None or label is None or label.in_grid:

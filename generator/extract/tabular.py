@@ -55,7 +55,8 @@ def extract_reading(reading: Reading, rel: str, report: Report) -> LayoutResult:
             extracted.position = _position(table)
             if form.record is not None:
                 src = form.record.source
-                src.layout, src.page, src.sheet, src.table = NAME, table.page, table.sheet, table.index
+                src.layout, src.sheet = NAME, table.sheet
+                src.page, src.table = table.page or None, table.index or None
                 _keep_extra(form.record, form.extra)
             result.tables.append(extracted)
     if rest and others == len(rest) and not data:
