@@ -82,7 +82,7 @@ class Problem:
 
     def format(self) -> str:
         text = f"{self.where}: {self.severity}: {self.message} [{self.code}]"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return f"{text}\n    hint: {self.hint}（说明：{self.kind.doc}）" if self.hint else text
 
 
 def problem(code: str, file: str, line: int = 0, /, **values: object) -> Problem:

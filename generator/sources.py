@@ -196,6 +196,26 @@ def _first_non_utf8_line(data: bytes) -> int:
     return 1
 
 
+def _text_cache(paths: Paths, sha: str) -> Path:
+    """Where extract keeps the text rendering of a document a format reader read (PDF, Word,
+    Excel, HTML), so generate serves it without reading the document again."""
+    return paths.cache / "document-text" / f"{sha}.txt"
+
+
+def served_text(paths: Paths, source: Source) -> tuple[str, list[str]] | None:
+    """A document's SHA-256 and the text served for it: the decoded text export, or the text
+    rendering extract cached; the document is read again only when no cache holds it."""
+    path = paths.raw / source.file
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    cached = _text_cache(paths, hashlib.sha256(data).hexdigest())
+    if reader_for(path, data) is not None and cached.is_file():
+        return cached.stem, cached.read_text(encoding="utf-8").split("\n")
+    doc = read_document(paths, source, Report())  # its problems are extract's to report
+    return (doc.sha256, doc.lines) if doc else None
+
+
 def read_document(paths: Paths, source: Source, report: Report) -> Document | None:
     """One listed document, decoded; None (and reported) when it cannot be read."""
     path = paths.raw / source.file
@@ -214,7 +234,10 @@ def read_document(paths: Paths, source: Source, report: Report) -> Document | No
         for code, values in reading.findings:
             where = dict(values)
             report.add(code, rel, int(str(where.pop("line", 0))), **where)
-        return Document(source, path, as_text(reading), sha, reading)
+        lines = as_text(reading)
+        _text_cache(paths, sha).parent.mkdir(parents=True, exist_ok=True)
+        _text_cache(paths, sha).write_text("\n".join(lines), encoding="utf-8")
+        return Document(source, path, lines, sha, reading)
     fmt = _unsupported_format(path, data)
     if fmt:
         report.add("format-unsupported", rel, format=fmt)

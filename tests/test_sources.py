@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.paths import Paths
 from generator.problems import Report
 from generator.sources import load_sources, read_documents
@@ -188,3 +190,17 @@ def test_a_reserved_slug_and_a_misspelt_key_are_refused_with_a_reason(tmp_path):
     messages = {(p.line, p.field): p.message for p in report.problems}
     assert "保留名称" in messages[(_line_of(paths, "slug: index"), "slug")]
     assert "是否应为 slug？" in messages[(_line_of(paths, "sulg: fanshi"), "sulg")]
+
+
+def test_generate_serves_a_read_document_from_extracts_text_without_reading_it_again(tmp_path, monkeypatch):
+    import generator.readers as readers
+    from generator.sources import served_text
+    from tests.conftest import REPO
+
+    paths = _project(tmp_path, _entry("shanxi.docx"), files=())
+    shutil.copyfile(REPO / "tests" / "fixtures" / "formats" / "shanxi.docx", paths.raw / "shanxi.docx")
+    [source] = load_sources(paths, Report()) or []
+    [doc] = read_documents(paths, [source], Report())
+    monkeypatch.setattr(readers.docx, "read", lambda *_: pytest.fail("read the document twice"))
+    assert served_text(paths, source) == (doc.sha256, doc.lines)
+    assert any("项目名称" in line for line in doc.lines)

@@ -34,7 +34,7 @@ from generator.quality import QUALITY_FLAGS
 from generator.records import Loaded
 from generator.search import run_search_index
 from generator.settings import Settings
-from generator.sources import Document, Source, load_sources, read_document
+from generator.sources import Source, load_sources, served_text
 from generator.validate import run_validate
 
 GENERATED_DIRS = (
@@ -277,13 +277,13 @@ def problem_kinds() -> list[Kind]:
     return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
 
 
-def _documents(settings: Settings, sources: list[Source]) -> dict[str, Document]:
-    """Each listed document that reads, for its served copy (its problems are extract's)."""
-    docs = (read_document(settings.paths, s, Report()) for s in sources)
-    return {d.source.file: d for d in docs if d is not None}
+def _documents(settings: Settings, sources: list[Source]) -> dict[str, tuple[str, list[str]]]:
+    """Each listed document that reads: its SHA-256 and the text served for it."""
+    texts = {s.file: served_text(settings.paths, s) for s in sources}
+    return {file: text for file, text in texts.items() if text is not None}
 
 
-def _write_served_copies(corpus: Corpus, docs: dict[str, Document], content: Path) -> None:
+def _write_served_copies(corpus: Corpus, docs: dict[str, tuple[str, list[str]]], content: Path) -> None:
     """Plain-text copies of the documents, decoded, under their fixed safe names: never the
     uploaded name or extension, so nothing from data/raw/ is ever served as HTML or script."""
     folder = content / "sources"
@@ -291,7 +291,7 @@ def _write_served_copies(corpus: Corpus, docs: dict[str, Document], content: Pat
     for region in corpus.regions:
         for doc in region.documents:
             if doc.served:
-                text = "\n".join(docs[doc.source.file].lines)
+                text = "\n".join(docs[doc.source.file][1])
                 (folder / doc.served).write_text("\ufeff" + text, encoding="utf-8")
 
 
@@ -325,7 +325,7 @@ def _swap_in(tmp: Path, content: Path) -> None:
 
 
 def _write_all(
-    corpus: Corpus, docs: dict[str, Document], settings: Settings, content: Path
+    corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
 ) -> tuple[int, dict[str, float]]:
     clock = {"records": time.perf_counter()}
     found = run_search_index(corpus, settings.paths.search_index, content, with_similar=settings.similar)
@@ -355,7 +355,7 @@ def run_generate(
     if loaded is None:
         report, loaded = run_validate(settings.paths, report)
     docs = _documents(settings, sources)
-    corpus = build_corpus(loaded.records, sources, {f: d.sha256 for f, d in docs.items()})
+    corpus = build_corpus(loaded.records, sources, {f: sha for f, (sha, _) in docs.items()})
     _region_warnings(sources, corpus, settings, report)
     content = content or settings.paths.content
     content.parent.mkdir(parents=True, exist_ok=True)
