@@ -10,7 +10,6 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,13 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("budget_site")
 T = TypeVar("T")
-
-
-def _progress(items: Iterable[T]) -> Iterable[T]:
-    """A progress bar on a terminal, nothing otherwise (CI logs stay clean)."""
-    from tqdm import tqdm
-
-    return tqdm(list(items), disable=not sys.stderr.isatty(), unit="doc", leave=False)
 
 
 def _print_problems(report: Report, quiet: bool) -> None:
@@ -67,7 +59,7 @@ def _extract(settings: Settings, quiet: bool) -> Report:
     from generator.extract import run_extract
 
     start = time.perf_counter()
-    outcome = run_extract(settings.paths, progress=_progress)
+    outcome = run_extract(settings.paths)
     _print_problems(outcome.report, quiet)
     r, s = outcome.report, outcome.stats
     if not outcome.written:
@@ -76,8 +68,9 @@ def _extract(settings: Settings, quiet: bool) -> Report:
         )
         return r
     kept = f", {outcome.kept} published records kept" if outcome.kept else ""
+    cached = f", {outcome.cached} unchanged" if outcome.cached else ""
     click.echo(
-        f"extracted {len(outcome.records)} projects from {len(s)} documents "
+        f"extracted {len(outcome.records)} projects from {len(s)} documents{cached} "
         f"({sum(x.tables_found for x in s)} tables, {sum(x.merged for x in s)} merged, "
         f"{sum(x.partial for x in s)} partial, {sum(x.failed for x in s)} failed{kept}), "
         f"{outcome.corrections_applied} corrections, {len(r.errors)} errors, "

@@ -68,7 +68,10 @@ class Model(BaseModel):
     @model_serializer(mode="wrap")
     def _omit_empty_optional(self, handler: Any) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
-        return {k: v for k, v in out.items() if k not in self.OPTIONAL or v not in (None, "", [], {})}
+        for key in self.OPTIONAL:
+            if key in out and out[key] in (None, "", [], {}):
+                del out[key]
+        return out
 
 
 def _title(default: Any, title: str, description: str = "", unit: str = "") -> Any:

@@ -82,8 +82,8 @@ OPERATIONAL: tuple[Kind, ...] = (
         "format-unsupported",
         ERROR,
         "sources",
-        "{format} 文件暂时不能读取，只能读取文字导出（.txt）；本文件未提取",
-        "把原文件的文字导出（UTF-8 .txt）放进 data/raw/，原件可一并保存",
+        "{format} 文件不能读取（可读取 PDF、.docx、.xlsx、.xls、HTML 和文字导出 .txt）；本文件未提取",
+        "用 Word 或 LibreOffice 另存为 .docx 或 PDF 后放进 data/raw/，或用 budget-site template 的表格录入",
     ),
     _k(
         "records-kept",

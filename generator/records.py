@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -100,18 +101,57 @@ def load_yaml(path: Path) -> Any:
     return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
 
 
-def write_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> None:
+def _dumps_cache(paths: Paths) -> Path:
+    return paths.cache / "record-yaml.json"
+
+
+def dump_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> dict[str, str]:
+    """Each record as YAML text. Dumping with ruamel is slow (tens of ms a record), so the
+    text is cached by the record's content: an unchanged record is not dumped again."""
+    try:
+        cached: dict[str, str] = json.loads(_dumps_cache(paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    used: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for pid in sorted(records):
+        rec = records[pid]
+        if isinstance(rec, str):
+            out[pid] = rec
+            continue
+        key = hashlib.sha256(json.dumps(rec, ensure_ascii=False, default=repr).encode()).hexdigest()
+        text = used[key] = cached.get(key) or dump_record(rec)
+        out[pid] = text
+    if used != cached:
+        _dumps_cache(paths).parent.mkdir(parents=True, exist_ok=True)
+        tmp = _dumps_cache(paths).with_suffix(".tmp")
+        tmp.write_text(json.dumps(used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, _dumps_cache(paths))
+    return out
+
+
+def _unchanged(directory: Path, texts: dict[str, str]) -> bool:
+    if not directory.is_dir():
+        return False
+    on_disk = sorted(p.name for p in directory.iterdir())
+    if on_disk != sorted(f"{pid}.yaml" for pid in texts):
+        return False
+    return all((directory / f"{pid}.yaml").read_text(encoding="utf-8") == t for pid, t in texts.items())
+
+
+def write_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> bool:
     """Write every record into a fresh directory and swap it in: no half-written state.
-    A record given as text (one kept as published) is written as it is."""
+    A record given as text (one kept as published) is written as it is. Nothing is written
+    when data/records/ already holds exactly these files; returns whether it was rewritten."""
+    texts = dump_records(paths, records)
+    if _unchanged(paths.records, texts):
+        return False
     paths.records.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".records-", dir=paths.records.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private
     try:
-        for pid in sorted(records):
-            rec = records[pid]
-            (tmp / f"{pid}.yaml").write_text(
-                rec if isinstance(rec, str) else dump_record(rec), encoding="utf-8"
-            )
+        for pid, text in texts.items():
+            (tmp / f"{pid}.yaml").write_text(text, encoding="utf-8")
         old = paths.records.with_name(".records-old")
         if old.exists():
             shutil.rmtree(old)
@@ -122,6 +162,7 @@ def write_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> Non
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    return True
 
 
 # ---------------------------------------------------------------- reading

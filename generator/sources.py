@@ -33,7 +33,7 @@ MAX_BAD_SPANS = 20  # undecodable spans reported one by one; the rest are counte
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF"),
     (b"PK\x03\x04", "Word/Excel（.docx/.xlsx）"),
-    (b"\xd0\xcf\x11\xe0", "Word/Excel 97（.doc/.xls）"),
+    (b"\xd0\xcf\x11\xe0", "Word 97–2003（.doc）"),
     (b"{\\rtf", "RTF"),
 )
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word", ".doc": "Word", ".xlsx": "Excel", ".xls": "Excel"}

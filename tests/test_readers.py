@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.problems import problem
-from generator.readers import docx, html, pdf, reader_for, xlsx
+from generator.readers import DOCX, HTML, PDF, XLS, XLSX, docx, html, pdf, reader_for, xls, xlsx
 from generator.readers.common import title_and_context
 from generator.tables import Cell, Reading, Table
 
@@ -207,6 +207,18 @@ def test_excel_positions() -> None:
     assert all(c.page == 0 for c in shanxi.cells) and shanxi.pages == []
 
 
+def test_excel_97_reads_the_same_grid_as_xlsx() -> None:
+    """families.xls is families.xlsx saved by LibreOffice Calc as Excel 97–2003: every cell,
+    span, reference and title is the same, percent formats included."""
+    old, new = read("families.xls"), read("families.xlsx")
+    assert old.findings == [] and [t.sheet for t in old.tables] == list(SHEETS.values())
+    for a, b in zip(old.tables, new.tables, strict=True):
+        assert (a.title, a.context) == (b.title, b.context)
+        assert {(c.row, c.col): (c.rowspan, c.colspan, c.text, c.ref) for c in a.cells} == {
+            (c.row, c.col): (c.rowspan, c.colspan, c.text, c.ref) for c in b.cells
+        }
+
+
 def test_word_and_html_positions_are_table_rows() -> None:
     for name in ("sichuan.docx", "sichuan.html"):
         t = read(name).tables[0]
@@ -324,7 +336,7 @@ def test_no_table_html() -> None:
 BAD = ["encrypted.pdf", "scanned.pdf", "corrupted.docx", "formulas-uncached.xlsx", "no-table.html"]
 
 
-@pytest.mark.parametrize("reader", [pdf.read, docx.read, xlsx.read, html.read])
+@pytest.mark.parametrize("reader", [pdf.read, docx.read, xlsx.read, xls.read, html.read])
 @pytest.mark.parametrize("name", [*BAD, "empty", "random-bytes"])
 def test_no_reader_raises_on_any_bad_file(reader, name: str, tmp_path: Path) -> None:
     path = FORMATS / name
@@ -341,24 +353,27 @@ def test_no_reader_raises_on_any_bad_file(reader, name: str, tmp_path: Path) -> 
 
 
 def test_reader_for(tmp_path: Path) -> None:
-    assert reader_for(Path("a.PDF")) is pdf.read
-    assert reader_for(Path("a.htm"), b"<!DOCTYPE html><html><table></table></html>") is html.read
+    assert reader_for(Path("a.PDF")) == PDF
+    assert reader_for(Path("a.htm"), b"<!DOCTYPE html><html><table></table></html>") == HTML
     # named .html but holding a text export (or a script and text): read as text, never as a page
     assert reader_for(Path("a.html"), "<script>alert(1)</script>\n项目名称\t…".encode()) is None
-    assert reader_for(Path("a.docx")) is docx.read and reader_for(Path("a.xlsx")) is xlsx.read
-    for name in ("a.txt", "a.doc", "a.xls"):
+    assert reader_for(Path("a.docx")) == DOCX and reader_for(Path("a.xlsx")) == XLSX
+    assert reader_for(Path("a.xls")) == XLS
+    for name in ("a.txt", "a.doc", "a.wps"):
         assert reader_for(Path(name)) is None
     # by content first: counties publish HTML tables saved as .xls, PDFs named .doc
     for source, saved_as, reader in [
-        ("shanxi.pdf", "table.doc", pdf.read),
-        ("shanxi.docx", "table.download", docx.read),
-        ("families.xlsx", "table", xlsx.read),
-        ("sichuan.html", "table.xls", html.read),
-        ("corrupted.docx", "corrupted.docx", docx.read),  # a cut zip: by its name, to report it
+        ("shanxi.pdf", "table.doc", PDF),
+        ("shanxi.docx", "table.download", DOCX),
+        ("families.xlsx", "table", XLSX),
+        ("families.xls", "table.xls", XLS),
+        ("families.xls", "table.doc", None),  # OLE2 named .doc: a Word 97 file, reported
+        ("sichuan.html", "table.xls", HTML),
+        ("corrupted.docx", "corrupted.docx", DOCX),  # a cut zip: by its name, to report it
         ("corrupted.docx", "corrupted.bin", None),
     ]:
         path = tmp_path / saved_as
         shutil.copyfile(FORMATS / source, path)
-        assert reader_for(path) is reader, saved_as
-        assert reader_for(path, path.read_bytes()) is reader, saved_as
+        assert reader_for(path) == reader, saved_as
+        assert reader_for(path, path.read_bytes()) == reader, saved_as
     assert reader_for(tmp_path / "notes.txt", b"<html><table></table></html>") is None  # text exports

@@ -140,20 +140,24 @@ def test_an_unreadable_sources_file_reads_nothing(tmp_path):
 
 def test_binary_documents_are_named_by_format_not_by_encoding(tmp_path):
     paths = _project(
-        tmp_path, _entry() + _entry("scan.pdf") + _entry("table.docx") + _entry("old.doc"), files=(GOOD,)
+        tmp_path,
+        _entry() + _entry("scan.pdf") + _entry("table.docx") + _entry("old.doc") + _entry("old.xls"),
+        files=(GOOD,),
     )
     (paths.raw / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     (paths.raw / "table.docx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
     (paths.raw / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    (paths.raw / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
     report = Report()
     docs = read_documents(paths, load_sources(paths, report) or [], report)
     # a PDF or Word file goes to its reader (which reports the broken file); a Word 97 file,
     # for which there is no reader, is named as such; none is called a bad encoding
-    assert {d.source.file for d in docs} == {GOOD, "scan.pdf", "table.docx"}
+    assert {d.source.file for d in docs} == {GOOD, "scan.pdf", "table.docx", "old.xls"}
     problems = {(p.file, p.code) for p in report.problems}
     assert problems == {
         ("data/raw/scan.pdf", "document-broken"),
         ("data/raw/table.docx", "document-broken"),
+        ("data/raw/old.xls", "document-broken"),
         ("data/raw/old.doc", "format-unsupported"),
     }
     assert all("UTF-8" not in p.message for p in report.problems)

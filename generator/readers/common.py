@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from generator.tables import Cell, Finding
+
+T = TypeVar("T")
 
 CONTEXT_LINES = 4  # how many lines above a table are kept as its context
 
 # lines above a table that are not its title: 单位：万元, 填报单位：…, (2024年度), 金额单位：元
 _META = re.compile(r"^(?:[^：:]{1,8}[：:]|[（(][^）)]*[）)]$)")
 _TABLE_END = re.compile(r"表\s*[)）]?$")
+
+
+def page_progress(pages: Sequence[T], file: str) -> Iterable[T]:
+    """Pages as they are read, with a progress bar on a terminal (none in logs and CI)."""
+    from tqdm import tqdm
+
+    if len(pages) < 2 or not sys.stderr.isatty():
+        return pages
+    return tqdm(pages, desc=file, unit="页", leave=False)
 
 
 def is_meta(line: str) -> bool:

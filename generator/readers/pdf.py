@@ -24,7 +24,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils import extract_text
 
-from generator.readers.common import broken, title_and_context
+from generator.readers.common import broken, page_progress, title_and_context
 from generator.tables import Cell, Finding, Reading, Table
 
 FORMAT = "PDF"
@@ -64,7 +64,7 @@ def read(path: Path, file: str) -> Reading:
         reading.pages = len(pages)
         pieces: list[Piece] = []
         carried: list[str] = []  # text after the last table of a page: may title the next page's table
-        for n, page in enumerate(pages, start=1):
+        for n, page in enumerate(page_progress(pages, file), start=1):
             try:
                 carried = _page(page, n, carried, pieces, reading.findings)
             except Exception as exc:  # one unreadable page is reported; the others are still read

@@ -44,9 +44,10 @@ def read(path: Path, file: str) -> Reading:
 
 
 def _sheet(ws: Any, fws: Any, file: str, index: int, findings: list[Finding]) -> Table | None:
-    ranges = ws.merged_cells.ranges
-    merged = {(r.min_row, r.min_col): (r.min_row, r.min_col, r.max_row, r.max_col) for r in ranges}
-    covered = {(r, c) for b in merged.values() for r in range(b[0], b[2] + 1) for c in range(b[1], b[3] + 1)}
+    merged = {
+        (r.min_row, r.min_col): (r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges
+    }
+    covered = _covered(merged)
     texts: dict[tuple[int, int], str] = {}
     for row in fws.iter_rows():
         for fcell in row:
@@ -56,8 +57,21 @@ def _sheet(ws: Any, fws: Any, file: str, index: int, findings: list[Finding]) ->
             text = _text(ws.cell(*pos), fcell, ws.title, findings)
             if text or pos in merged:
                 texts[pos] = text
+    return sheet_table(texts, merged, file, index, ws.title)
+
+
+def _covered(merged: dict[tuple[int, int], Box]) -> set[tuple[int, int]]:
+    return {(r, c) for b in merged.values() for r in range(b[0], b[2] + 1) for c in range(b[1], b[3] + 1)}
+
+
+def sheet_table(
+    texts: dict[tuple[int, int], str], merged: dict[tuple[int, int], Box], file: str, index: int, sheet: str
+) -> Table | None:
+    """One sheet's cells (1-based positions; merged ranges by their top-left cell) as a Table:
+    the one-cell rows above the grid are its title and context, every grid position a cell."""
     if not any(texts.values()):  # nothing written on the sheet (empty merged ranges at most)
         return None
+    covered = _covered(merged)
     boxes = {pos: merged.get(pos, (*pos, *pos)) for pos in texts}
     lead, start = _lead_rows(boxes, texts)
     title, context = title_and_context(lead)
@@ -72,7 +86,7 @@ def _sheet(ws: Any, fws: Any, file: str, index: int, findings: list[Finding]) ->
         Cell(b[0] - start, b[1] - left, texts.get(pos, ""), b[2] - b[0] + 1, b[3] - b[1] + 1, ref=_ref(pos))
         for pos, b in sorted(kept.items())
     ]
-    return Table(file, index, cells, title=title or ws.title, context=context, sheet=ws.title)
+    return Table(file, index, cells, title=title or sheet, context=context, sheet=sheet)
 
 
 def _ref(pos: tuple[int, int]) -> str:
@@ -101,7 +115,7 @@ def _text(cell: Any, fcell: Any, sheet: str, findings: list[Finding]) -> str:
     if formula and value is None:
         findings.append(("formula-uncached", {"sheet": sheet, "cell": fcell.coordinate, "formula": formula}))
         return ""
-    return _format(value, cell.number_format)
+    return format_value(value, cell.number_format)
 
 
 def _formula(fcell: Any) -> str:
@@ -113,7 +127,7 @@ def _formula(fcell: Any) -> str:
     return str(value) if fcell.data_type == "f" and isinstance(value, str) else ""
 
 
-def _format(value: object, number_format: str) -> str:
+def format_value(value: object, number_format: str) -> str:
     """The cell as text: numbers as written (a percent format as shown), dates as ISO dates."""
     if value is None:
         return ""
