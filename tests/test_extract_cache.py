@@ -1,0 +1,110 @@
+"""The extraction cache never changes the result: a warm run gives the same records, report
+and files as a cold one; a changed document, source entry or extractor is read again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.extract import documents, run_extract
+from generator.paths import Paths
+from tests.conftest import FIXTURES, RAW
+
+GOOD = "002_267eabc4729ba3a5.txt"
+FORMATS = FIXTURES / "formats"
+
+
+def _snapshot(paths: Paths) -> dict[str, bytes]:
+    files = [*paths.records.glob("*.yaml"), paths.extract_report]
+    return {p.name: p.read_bytes() for p in files}
+
+
+@pytest.fixture
+def project(make_project) -> Paths:
+    return make_project(
+        {GOOD: RAW / GOOD, "shanxi.docx": FORMATS / "shanxi.docx", "sichuan.pdf": FORMATS / "sichuan.pdf"}
+    )
+
+
+def test_a_warm_run_reads_nothing_and_writes_the_same_bytes(project: Paths, monkeypatch) -> None:
+    cold = run_extract(project)
+    assert cold.cached == 0 and len(cold.records) >= 11
+    before = _snapshot(project)
+    mtimes = {p.name: p.stat().st_mtime_ns for p in project.records.iterdir()}
+
+    def no_reading(*_args: object) -> None:
+        raise AssertionError("a cached document was read again")
+
+    monkeypatch.setattr(documents, "extract_source", no_reading)
+    warm = run_extract(project)
+    assert warm.cached == 3
+    assert warm.records == cold.records
+    assert [p.format() for p in warm.report.sorted()] == [p.format() for p in cold.report.sorted()]
+    assert warm.stats == cold.stats
+    assert _snapshot(project) == before
+    # data/records/ was left alone, not rewritten with the same bytes
+    assert {p.name: p.stat().st_mtime_ns for p in project.records.iterdir()} == mtimes
+
+
+def test_only_the_changed_document_is_read_again(project: Paths) -> None:
+    run_extract(project)
+    shutil.copyfile(FORMATS / "shanghai.docx", project.raw / "shanxi.docx")  # a new release, same name
+    outcome = run_extract(project)
+    assert outcome.cached == 2
+    names = {r["project_name"] for r in outcome.records.values() if r["source"]["file"] == "shanxi.docx"}
+    cold = Paths(project.root / "cold")
+    shutil.copytree(project.root / "data", cold.root / "data", ignore=shutil.ignore_patterns("records"))
+    fresh = run_extract(cold)
+    assert fresh.cached == 0
+    assert fresh.records == outcome.records and _snapshot(cold) == _snapshot(project)
+    assert names == {
+        r["project_name"] for r in fresh.records.values() if r["source"]["file"] == "shanxi.docx"
+    }
+
+
+def test_a_changed_entry_or_extractor_reads_again(project: Paths, monkeypatch) -> None:
+    run_extract(project)
+    sources = project.sources.read_text(encoding="utf-8")
+    project.sources.write_text(sources.replace("year: 2024", "year: 2025", 1), encoding="utf-8")
+    outcome = run_extract(project)
+    assert outcome.cached == 2 and {r["year"] for r in outcome.records.values()} == {2024, 2025}
+    monkeypatch.setattr(documents, "extractor_version", lambda: "a newer extractor")
+    assert run_extract(project).cached == 0
+
+
+def test_a_damaged_cache_entry_is_read_again_not_trusted(project: Paths) -> None:
+    cold = run_extract(project)
+    entries = sorted((project.cache / "extract").glob("*.json"))
+    assert len(entries) == 3
+    entries[0].write_text('{"records": [{"project_name": 1}]', encoding="utf-8")  # cut and wrong
+    entries[1].write_text(
+        '{"rel": "x", "stats": null, "records": [{"bogus": 1}], "problems": [], "pool": {}}'
+    )
+    warm = run_extract(project)
+    assert warm.cached == 1 and warm.records == cold.records
+
+
+def test_entries_no_document_uses_are_pruned(project: Paths) -> None:
+    run_extract(project)
+    (project.raw / "sichuan.pdf").unlink()
+    run_extract(project)
+    assert len(list((project.cache / "extract").glob("*.json"))) == 2
+
+
+def test_the_extractor_version_follows_the_code(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "generator"
+    shutil.copytree(
+        Path(documents.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    monkeypatch.setattr(documents, "_PACKAGE", package)
+    documents.extractor_version.cache_clear()
+    try:
+        first = documents.extractor_version()
+        documents.extractor_version.cache_clear()
+        vocabulary = package / "vocabulary.yaml"
+        vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "\n# a new label\n", encoding="utf-8")
+        assert documents.extractor_version() != first
+    finally:
+        documents.extractor_version.cache_clear()
