@@ -132,13 +132,15 @@ _WORD_OPS = {
     "等于": "=",
 }
 _VALUE = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)(?P<unit>[^\d]*)$")
+_YEAR = re.compile(r"^(?:19|20)\d\d\s*年")  # 2024年, 2024年每月, 2023年度: a date, not 2024 years
 
 
 def parse_value(value: str) -> tuple[str, int | float | None, str]:
     """Split a printed indicator value into (op, number, unit).
 
-    A value whose text after the number holds another number ("2024年12月") or
-    that has no leading number ("及时") is not quantitative: number is None.
+    A value whose text after the number holds another number ("2024年12月"), that
+    starts with a year ("2024年每月", "2023年度") or that has no leading number ("及时")
+    is not quantitative: number is None.
 
     >>> parse_value("≥193人")
     ('≥', 193, '人')
@@ -159,7 +161,7 @@ def parse_value(value: str) -> tuple[str, int | float | None, str]:
                 op, s = sym, s[len(word) :]
                 break
     m = _VALUE.match(s)
-    if not m:
+    if not m or _YEAR.match(s):
         return "", None, ""
     num = Decimal(m.group("num").replace(",", ""))
     number: int | float = int(num) if num == num.to_integral_value() else float(num)
@@ -213,9 +215,29 @@ def canonical_level2(text: str) -> str | None:
     return alias
 
 
+# printed level-1 labels outside the national four, by their words: 影响力指标 and 效果指标
+# (Shanghai), 社会效益 as a level 1, 服务对象满意度 …
+_LEVEL1_WORDS = (
+    (("满意",), "满意度指标"),
+    (("成本",), "成本指标"),
+    (("效益", "影响", "效果"), "效益指标"),
+    (("产出",), "产出指标"),
+)
+
+
 def canonical_level1(text: str) -> str | None:
     s = clean_label(text)
     return s if s in LEVEL1 else None
+
+
+def level1_by_words(text: str) -> str | None:
+    """The national level 1 that a label printed in a table's level-1 column stands for when it
+    is not one of the four (影响力指标 → 效益指标); None when its words name none. Only for a
+    cell known to be level 1: a level-2 label (社会效益指标) would read as one too."""
+    s = clean_label(text)
+    if s in LEVEL1 or not s.endswith("指标"):
+        return canonical_level1(s)
+    return next((level for words, level in _LEVEL1_WORDS if any(w in s for w in words)), None)
 
 
 def level1_for(level2: str, printed_level1: str = "") -> str:

@@ -48,6 +48,10 @@ def test_squash_spaces(raw, expected):
         ("≥95百分比", ("≥", 95, "百分比")),
         ("不少于6次", ("≥", 6, "次")),
         ("2024年12月", ("", None, "")),  # a date, not a quantity
+        ("2024年每月", ("", None, "")),  # a year, not 2024 years
+        ("2023年度", ("", None, "")),
+        ("≤2024年底前", ("", None, "")),
+        ("3年", ("", 3, "年")),  # a period of years is a quantity
         ("及时", ("", None, "")),
         ("~528元", ("", None, "")),
     ],
