@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import stamps
 from generator.settings import Settings
 
 
@@ -32,6 +33,7 @@ class BuildOutcome:
     pages: int
     bytes: int
     warnings: list[str]
+    unchanged: bool = False  # skipped: content/ and site/ were as the last build left them
 
 
 class _Collect(logging.Handler):
@@ -52,14 +54,36 @@ def _size(path: Path) -> tuple[int, int]:
     return sum(1 for p in files if p.name == "index.html"), sum(p.stat().st_size for p in files)
 
 
+def _inputs(settings: Settings) -> str:
+    from importlib.metadata import version
+
+    paths = settings.paths
+    given = [settings.epoch, settings.strict, version("mkdocs"), version("mkdocs-material")]
+    return stamps.inputs_digest(paths.content, paths.root / "mkdocs.yml", given)
+
+
 def build_site(settings: Settings, site_dir: Path | None = None) -> BuildOutcome:
-    """Build content/ into site/ (or site_dir) atomically; raise BuildFailed on error."""
+    """Build content/ into site/ (or site_dir) atomically; raise BuildFailed on error.
+    Skipped when content/, mkdocs.yml and the builder are as the last build found them and
+    site/ is as it left it."""
+    paths, strict = settings.paths, settings.strict
+    target = site_dir or paths.site
+    inputs = _inputs(settings)
+    if (last := stamps.unchanged(paths.cache, "build", inputs, target)) is not None:
+        return BuildOutcome(int(last["pages"]), int(last["bytes"]), list(last["warnings"]), unchanged=True)
+    stamps.forget(paths.cache, "build")
+    outcome = _build(settings, target, strict)
+    data = {"pages": outcome.pages, "bytes": outcome.bytes, "warnings": outcome.warnings}
+    stamps.record(paths.cache, "build", inputs, target, data)
+    return outcome
+
+
+def _build(settings: Settings, target: Path, strict: bool) -> BuildOutcome:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    paths, strict = settings.paths, settings.strict
-    target = site_dir or paths.site
+    paths = settings.paths
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; a static host must read it

@@ -125,9 +125,10 @@ def _build(settings: Settings) -> bool:
         _print_problems(report, quiet=False)
         click.echo("build failed, site/ left as it was")
         return False
+    unchanged = " (unchanged: content/ and site/ as the last build left them)" if outcome.unchanged else ""
     click.echo(
         f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
-        f"in {time.perf_counter() - start:.1f} s"
+        f"in {time.perf_counter() - start:.1f} s{unchanged}"
     )
     return True
 

@@ -13,7 +13,8 @@ record they concern; see generator.quality.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from generator.kinds import ERROR, FLAG, INFO, WARNING, Kind, Severity
 from generator.problem_codes import OPERATIONAL
@@ -79,6 +80,14 @@ class Problem:
         if self.line:
             out += f":{self.line}"
         return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON data (a cache or stamp keeps a run's problems this way)."""
+        return {**asdict(self), "params": [list(p) for p in self.params]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return cls(**{**data, "params": tuple((str(k), str(v)) for k, v in data["params"])})
 
     def format(self) -> str:
         text = f"{self.where}: {self.severity}: {self.message} [{self.code}]"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import stamps
 from generator.extract import documents, run_extract
 from generator.paths import Paths
 from tests.conftest import FIXTURES, RAW
@@ -95,16 +96,14 @@ def test_entries_no_document_uses_are_pruned(project: Paths) -> None:
 
 def test_the_extractor_version_follows_the_code(tmp_path: Path, monkeypatch) -> None:
     package = tmp_path / "generator"
-    shutil.copytree(
-        Path(documents.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    monkeypatch.setattr(documents, "_PACKAGE", package)
-    documents.extractor_version.cache_clear()
+    shutil.copytree(stamps.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(stamps, "PACKAGE", package)
+    stamps.code_version.cache_clear()
     try:
         first = documents.extractor_version()
-        documents.extractor_version.cache_clear()
+        stamps.code_version.cache_clear()
         vocabulary = package / "vocabulary.yaml"
         vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "\n# a new label\n", encoding="utf-8")
         assert documents.extractor_version() != first
     finally:
-        documents.extractor_version.cache_clear()
+        stamps.code_version.cache_clear()

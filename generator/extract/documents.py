@@ -19,7 +19,6 @@ import re
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,11 @@ from generator.model import ExtractedTable, Record
 from generator.paths import Paths
 from generator.problems import Problem, Report
 from generator.sources import Document, Source, read_document
+from generator.stamps import code_version
 
 # what a project name may not contain without a warning: it is shown literally,
 # but a maintainer should know the document carries markup
 _MARKUP = re.compile(r"<[A-Za-z/!]|\[[^\]]*\]\(|[*_`|#]{1}|javascript:", re.IGNORECASE)
-_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -65,16 +64,10 @@ class DocResult:
     cached: bool = False
 
 
-@cache
 def extractor_version() -> str:
-    """A hash of every module and vocabulary file of the package: a change to any of them
+    """The code that reads documents: any change to a module or the vocabulary of the package
     may change what a document gives, so it invalidates every cached extraction."""
-    digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version()
 
 
 def cache_key(source: Source, data: bytes) -> str:
@@ -135,7 +128,7 @@ def _load(paths: Paths, key: str, source: Source) -> DocResult | None:
             data["rel"],
             DocStats(**data["stats"]) if data["stats"] else None,
             [Record.model_validate(r) for r in data["records"]],
-            [_problem(p) for p in data["problems"]],
+            [Problem.from_dict(p) for p in data["problems"]],
             data["pool"],
             key,
             cached=True,
@@ -145,16 +138,12 @@ def _load(paths: Paths, key: str, source: Source) -> DocResult | None:
     return result
 
 
-def _problem(data: dict[str, Any]) -> Problem:
-    return Problem(**{**data, "params": tuple(tuple(p) for p in data["params"])})
-
-
 def _store(paths: Paths, key: str, result: DocResult) -> None:
     data = {
         "rel": result.rel,
         "stats": asdict(result.stats) if result.stats else None,
         "records": [r.model_dump(mode="json", exclude_defaults=True) for r in result.records],
-        "problems": [asdict(p) for p in result.problems],
+        "problems": [p.as_dict() for p in result.problems],
         "pool": result.pool,
     }
     _dir(paths).mkdir(parents=True, exist_ok=True)

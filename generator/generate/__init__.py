@@ -24,11 +24,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator import stamps
 from generator.corpus import Corpus, Department, annual_total, build_corpus
 from generator.generate import fmt
 from generator.generate.charts import bar_chart
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
-from generator.problems import CATALOGUE, Kind, Report
+from generator.problems import CATALOGUE, Kind, Problem, Report
 from generator.publish import run_publish
 from generator.quality import QUALITY_FLAGS
 from generator.records import Loaded
@@ -352,12 +353,23 @@ def run_generate(
     if sources is None:
         load_sources(settings.paths, report)  # say why, once
         return GenerateOutcome(report)
+    paths = settings.paths
+    inputs = stamps.inputs_digest(
+        paths.records,
+        paths.sources,
+        paths.raw,
+        paths.templates,
+        [settings.epoch, settings.similar, _version()],
+    )
+    content = content or paths.content
+    if (last := stamps.unchanged(paths.cache, "generate", inputs, content)) is not None:
+        return _unchanged(last, report, start)
     if loaded is None:
         report, loaded = run_validate(settings.paths, report)
     docs = _documents(settings, sources)
     corpus = build_corpus(loaded.records, sources, {f: sha for f, (sha, _) in docs.items()})
     _region_warnings(sources, corpus, settings, report)
-    content = content or settings.paths.content
+    stamps.forget(paths.cache, "generate")
     content.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{content.name}-", dir=content.parent))
     try:
@@ -375,7 +387,7 @@ def run_generate(
         return GenerateOutcome(report, skipped=len(loaded.skipped))
     _swap_in(tmp, content)
     seconds = {"records": round(time.perf_counter() - start - sum(seconds.values()), 1), **seconds}
-    return GenerateOutcome(
+    outcome = GenerateOutcome(
         report,
         pages,
         len(corpus.projects),
@@ -385,3 +397,20 @@ def run_generate(
         len(loaded.skipped),
         True,
     )
+    stamps.record(paths.cache, "generate", inputs, content, _summary(outcome))
+    return outcome
+
+
+def _summary(outcome: GenerateOutcome) -> dict[str, Any]:
+    """What a skipped run reports: the counts and the problems of the run it repeats."""
+    counts = ("pages", "projects", "departments", "regions", "skipped")
+    problems = [p.as_dict() for p in outcome.report.problems]
+    return {**{k: getattr(outcome, k) for k in counts}, "problems": problems}
+
+
+def _unchanged(last: dict[str, Any], report: Report, start: float) -> GenerateOutcome:
+    """The outcome of a run skipped because its inputs and content/ are as the last run left them."""
+    report.problems.extend(Problem.from_dict(p) for p in last["problems"])
+    counts = {k: int(last[k]) for k in ("pages", "projects", "departments", "regions", "skipped")}
+    seconds = {"unchanged": round(time.perf_counter() - start, 1)}
+    return GenerateOutcome(report, **counts, seconds=seconds, written=True)

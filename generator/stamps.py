@@ -1,0 +1,94 @@
+"""Stamps: what a stage's inputs and output were when it last ran, so an unchanged run is skipped.
+
+A stage hashes its inputs (files and trees, the package's code, its settings) and, after a
+run, writes the hash with a hash of its output tree to `.cache/stamps/<stage>.json`. The
+next run is skipped only when both still hold: the inputs are the same and the output on
+disk is what the stage wrote (a hand-edited or deleted output is made again). A stamp is
+a shortcut, never a source: deleting `.cache/` changes no output byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+        return
+    for base, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            yield Path(base) / name
+
+
+def tree_digest(*roots: Path, skip: Iterable[str] = ()) -> str:
+    """Names and bytes of every file under the roots (files or directories; missing ones count
+    as missing), except those whose first path part under their root is in skip."""
+    digest = hashlib.sha256()
+    skipped = frozenset(skip)
+    for root in roots:
+        digest.update(f"\0root {root.name} {root.exists()}\0".encode())
+        for path in _walk(root):
+            rel = path.relative_to(root).as_posix() if path != root else path.name
+            if rel.split("/", 1)[0] in skipped:
+                continue
+            digest.update(f"\0{rel}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """A hash of the package's modules and vocabulary: a change to the code that made an
+    output invalidates it."""
+    return tree_digest(PACKAGE)[:16]
+
+
+def inputs_digest(*parts: Any) -> str:
+    """One hash of a stage's inputs: trees (Paths) and plain values (settings)."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        value = tree_digest(part) if isinstance(part, Path) else json.dumps(part, sort_keys=True, default=str)
+        digest.update(f"\0{value}".encode())
+    return digest.hexdigest()
+
+
+def _path(cache_dir: Path, stage: str) -> Path:
+    return cache_dir / "stamps" / f"{stage}.json"
+
+
+def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[str, Any] | None:
+    """The stamp's saved data when the stage may be skipped; None when it must run."""
+    try:
+        stamp = json.loads(_path(cache_dir, stage).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or not output.is_dir():
+        return None
+    if stamp.get("output") != tree_digest(output):
+        return None
+    data = stamp.get("data")
+    return data if isinstance(data, dict) else None
+
+
+def record(cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[str, Any]) -> None:
+    """Remember a run that succeeded: its inputs, its output tree as written, and data to report."""
+    path = _path(cache_dir, stage)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = {"inputs": inputs, "output": tree_digest(output), "data": data}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stamp, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def forget(cache_dir: Path, stage: str) -> None:
+    _path(cache_dir, stage).unlink(missing_ok=True)

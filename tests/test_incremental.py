@@ -1,0 +1,77 @@
+"""Skipping unchanged stages never changes the site: a warm build after a change gives
+byte for byte the site a cold build of the same inputs gives."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.generate import copy_handwritten, run_generate
+from generator.records import dump_record, load_yaml
+from generator.settings import Settings
+from tests.test_site import _plain, make_site_project
+
+
+def _hashes(tree: Path) -> dict[str, str]:
+    return {
+        p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(tree.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _site(settings: Settings) -> tuple[bool, bool]:
+    """generate + build; whether each was skipped as unchanged."""
+    generated = run_generate(settings)
+    assert generated.written and not generated.report.errors
+    built = build_site(settings)
+    return "unchanged" in (generated.seconds or {}), built.unchanged
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory) -> Settings:
+    paths = make_site_project(tmp_path_factory.mktemp("warm"))
+    settings = Settings(root=paths.root)
+    assert _site(settings) == (False, False)  # cold
+    return settings
+
+
+def test_nothing_changed_nothing_is_made_again(warm: Settings) -> None:
+    site, content = _hashes(warm.paths.site), _hashes(warm.paths.content)
+    assert _site(warm) == (True, True)
+    assert _hashes(warm.paths.site) == site and _hashes(warm.paths.content) == content
+
+
+def test_a_hand_edited_or_deleted_output_is_made_again(warm: Settings) -> None:
+    page = next((warm.paths.content / "projects").glob("*.md"))
+    original = page.read_bytes()
+    page.write_text("# 被手改的页面\n", encoding="utf-8")
+    assert _site(warm) == (False, True)  # content/ made again, to the same bytes: site/ stands
+    assert page.read_bytes() == original
+    shutil.rmtree(warm.paths.site / "regions")
+    assert _site(warm) == (True, False)
+    assert (warm.paths.site / "regions" / "index.html").is_file()
+
+
+def test_a_changed_record_gives_the_site_a_cold_build_gives(warm: Settings, tmp_path: Path) -> None:
+    path = sorted(warm.paths.records.glob("*.yaml"))[0]
+    record = _plain(load_yaml(path))
+    record["unit_name"] = "改过的实施单位"
+    path.write_text(dump_record(record), encoding="utf-8")
+    assert _site(warm) == (False, False)
+    # the same inputs in a fresh root: no cache, no content/, no site/
+    cold = Settings(root=tmp_path)
+    for name in ("data", "templates"):
+        shutil.copytree(warm.root / name, tmp_path / name)
+    shutil.copyfile(warm.root / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_handwritten(warm.paths.content, tmp_path / "content")
+    assert _site(cold) == (False, False)
+    assert _hashes(cold.paths.content) == _hashes(warm.paths.content)
+    assert _hashes(cold.paths.site) == _hashes(warm.paths.site)
+    assert "改过的实施单位" in (warm.paths.site / "projects" / record["project_id"] / "index.html").read_text(
+        encoding="utf-8"
+    )
