@@ -252,6 +252,11 @@ def search(
         kind=kind,
     )
     rows = hits_as_rows(hits)
+    if hits and not hits[0].exact:  # nothing holds the whole query: say what it may have meant
+        from generator.search import analysis
+
+        meant = analysis.suggestion(query, [h.title for h in hits])
+        click.echo(f"没有完全符合“{query}”的结果" + (f"；您是不是要找：{meant}" if meant else ""), err=True)
     _print_hits(rows, fmt)
     summary = f"{len(rows)} results for {query!r} in {time.perf_counter() - start:.2f} s"
     click.echo(

@@ -20,7 +20,7 @@ from generator.records import load_records
 from generator.settings import Settings
 from tests.conftest import REPO
 from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
-from tests.test_search import expected_ids, recall_report
+from tests.test_search import MIN_OVERALL, MIN_PER_KIND, expected_ids, recall_report
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +66,11 @@ def _browser_query(page, base_url: str, query: str, params: str = "") -> list[st
 def test_browser_recall_at_10(site, page, capsys):
     paths, base_url = site
     ids = expected_ids(load_records(paths, Report()).records)
-    recall, lines = recall_report(lambda q: _browser_query(page, base_url, q), ids)
+    recall, lines, kinds = recall_report(lambda q: _browser_query(page, base_url, q), ids)
     with capsys.disabled():
         print("\n".join(["", "browser recall@10 per query:", *lines, f"overall recall@10: {recall:.1%}"]))
-    assert recall >= 0.95
+    assert recall >= MIN_OVERALL
+    assert min(kinds.values()) >= MIN_PER_KIND, kinds
     assert not page.errors, page.errors
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.corpus import Corpus, annual_total
 from generator.model import FUND_SOURCES, Record
-from generator.search import analysis, engine
+from generator.search import analysis, engine, readers
 
 CHUNK = 16  # documents per display chunk: results rarely share one, so keep them small
 TOP = 1000  # postings kept for a gram; rarer grams keep them all
@@ -68,6 +68,7 @@ def _project_doc(p: Record, dept_key: str, dept_name: str) -> engine.Doc:
         year=p.year or 0,
         amount=annual_total(p),
         url=f"projects/{p.project_id}/",
+        ids=f"{p.project_id} {p.project_code}",
     )
 
 
@@ -155,7 +156,7 @@ def _write_json(path: Path, data: Any) -> int:
 
 def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int, int]:
     """Export the gram postings and display fields; returns (files, bytes)."""
-    docs, postings = engine.export_postings(index_dir)
+    docs, postings = readers.export_postings(index_dir)
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
@@ -199,7 +200,11 @@ def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int
         "sources": [label for _, label in FUND_SOURCES],
     }
     size += _write_json(out / "meta.json", meta)
-    return files + 1, size
+    # the query analysis's tables, for search.js (analysis.normalise and analysis.variants)
+    size += _write_json(out / "fold.json", analysis.fold_table())
+    abbreviations = {"forms": analysis.abbreviations(), "bodies": sorted(analysis.bodies())}
+    size += _write_json(out / "abbreviations.json", abbreviations)
+    return files + 3, size
 
 
 def run_search_index(
@@ -210,7 +215,7 @@ def run_search_index(
     docs = documents(corpus, content)
     dictionary = analysis.harvest_dictionary(corpus.projects)
     n = engine.build_index(docs, index_dir, dictionary)
-    similar = engine.similar(index_dir) if with_similar else {}
+    similar = readers.similar(index_dir) if with_similar else {}
     files, size = write_browser_index(index_dir, content / "search", corpus)
     return SearchOutcome(n, similar, files, size)
 

@@ -8,7 +8,6 @@ words (ranking) and as character bigrams (recall; also exported for the browser)
 
 from __future__ import annotations
 
-import math
 import shutil
 import warnings
 from collections.abc import Iterable, Iterator
@@ -50,7 +49,7 @@ class _Terms(Tokenizer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        terms = analysis.grams(value) if self.kind == "grams" else analysis.words(value)
+        terms = _ANALYSES[self.kind](value)
         for n, term in enumerate(terms):
             token.text = token.original = term
             token.boost, token.stopped = 1.0, False
@@ -61,9 +60,15 @@ class _Terms(Tokenizer):  # type: ignore[misc]
             yield token
 
 
-WORDS, GRAMS = _Terms("words"), _Terms("grams")
-GRAM_FIELDS = ("title_g", "org_g", "body_g")
-GRAM_BOOST = {"title_g": 3.0, "org_g": 2.0, "body_g": 1.0}
+def _id_terms(text: str) -> list[str]:
+    return list(dict.fromkeys([*analysis.grams(text), *analysis.ids(text)]))
+
+
+_ANALYSES = {"grams": analysis.grams, "words": analysis.words, "ids": _id_terms, "chars": analysis.chars}
+WORDS, GRAMS, IDS, CHARS = _Terms("words"), _Terms("grams"), _Terms("ids"), _Terms("chars")
+GRAM_FIELDS = ("title_g", "org_g", "body_g", "ids")
+GRAM_BOOST = {"title_g": 3.0, "org_g": 2.0, "body_g": 1.0, "ids": 3.0}
+CHAR_FIELD = "title_c"  # exported to the browser as "~" + character
 
 
 def schema() -> Schema:
@@ -76,6 +81,8 @@ def schema() -> Schema:
         title_g=TEXT(analyzer=GRAMS, field_boost=3.0),
         org_g=TEXT(analyzer=GRAMS, field_boost=2.0),
         body_g=TEXT(analyzer=GRAMS),
+        ids=TEXT(analyzer=IDS),  # project id and code, with their prefixes
+        title_c=TEXT(analyzer=CHARS),  # the name's characters: what a misspelt query still shares
         topic=TEXT(analyzer=WORDS, vector=True),  # what "similar projects" compares
         region=ID(stored=True),
         department=ID(stored=True),
@@ -108,6 +115,7 @@ class Doc:
     year: int
     amount: float
     url: str  # relative to the site root
+    ids: str = ""  # project id and project code: found whole or by a prefix
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,7 @@ class Hit:
     amount: float
     url: str
     score: float
+    exact: bool = True  # holds every gram of the query (or of a variant); else a partial match
 
 
 def build_index(docs: Iterable[Doc], index_dir: Path, dictionary: Iterable[str]) -> int:
@@ -141,6 +150,8 @@ def build_index(docs: Iterable[Doc], index_dir: Path, dictionary: Iterable[str])
             title_g=doc.title,
             org_g=doc.org,
             body_g=doc.body,
+            ids=doc.ids,
+            title_c=doc.title,
             topic=doc.topic,
             region=doc.region,
             department=doc.department,
@@ -161,10 +172,7 @@ def index_exists(index_dir: Path) -> bool:
     return index_dir.is_dir() and windex.exists_in(str(index_dir))
 
 
-def _query(text: str) -> Query | None:
-    grams = list(dict.fromkeys(analysis.grams(text)))
-    if not grams:
-        return None
+def _query(text: str, grams: list[str]) -> Query:
     # every gram must occur somewhere (a substring match); jieba words only add to the score
     required = And([Or([Term(f, g, boost=GRAM_BOOST[f]) for f in GRAM_FIELDS]) for g in grams])
     words = list(dict.fromkeys(analysis.words(text)))
@@ -195,7 +203,7 @@ def _filter(
     return And(parts) if parts else None
 
 
-def _hit(fields: dict[str, Any], score: float) -> Hit:
+def _hit(fields: dict[str, Any], score: float, exact: bool = True) -> Hit:
     return Hit(
         fields["id"],
         fields["kind"],
@@ -206,6 +214,7 @@ def _hit(fields: dict[str, Any], score: float) -> Hit:
         fields.get("amount", 0.0),
         fields["url"],
         score,
+        exact,
     )
 
 
@@ -220,86 +229,41 @@ def search(
     max_amount: float | None = None,
     kind: str | None = None,
 ) -> list[Hit]:
-    query = _query(text)
-    if query is None:
+    """The best `limit` documents for a query: first those holding every gram of the query
+    or of one of its variants (short forms spelt out), by BM25; then, when those are fewer,
+    the documents holding most of them (analysis.coverage), so a query that partly matches
+    never comes back empty."""
+    plans = [(v, g) for v in analysis.variants(text) if (g := list(dict.fromkeys(analysis.grams(v))))]
+    if not plans:
         return []
     ix = windex.open_dir(str(index_dir))
+    flt = _filter(region, department, source, min_amount, max_amount, kind)
     with ix.searcher(weighting=BM25F()) as searcher:
-        results = searcher.search(
-            query, limit=limit, filter=_filter(region, department, source, min_amount, max_amount, kind)
-        )
-        return [_hit(dict(r), r.score) for r in results]
+        exact: dict[int, Hit] = {}
+        for variant, grams in plans:
+            for r in searcher.search(_query(variant, grams), limit=limit, filter=flt):
+                if r.docnum not in exact or exact[r.docnum].score < r.score:
+                    exact[r.docnum] = _hit(dict(r), r.score)
+        hits = sorted(exact.values(), key=lambda h: (-h.score, h.id))[:limit]
+        if len(hits) < limit:
+            allowed = set(searcher.docs_for_query(flt)) if flt is not None else None
+            ranked = _partial(searcher, plans, allowed, set(exact))
+            for docnum, score in ranked[: limit - len(hits)]:
+                hits.append(_hit(searcher.stored_fields(docnum), score, exact=False))
+    return hits
 
 
-def _key_terms(reader: Any, docnum: int, n_docs: int, count: int) -> list[str]:
-    """The document's most telling topic words: frequent in it, rare in the corpus.
-
-    Very common words (in more than 1/20 of the documents) are left out: they cost the
-    most to look up and tell the least, which keeps "similar projects" linear in the
-    corpus instead of quadratic.
-    """
-    scored = []
-    for term, weight in reader.vector_as("weight", docnum, "topic"):
-        df = reader.doc_frequency("topic", term)
-        if len(term) < 2 or df > max(20, n_docs // 20):
-            continue
-        scored.append((weight * math.log(n_docs / (1 + df)), term))
-    return [t for _, t in sorted(scored, reverse=True)[:count]]
-
-
-def similar(index_dir: Path, per_project: int = 5, key_terms: int = 6) -> dict[str, list[str]]:
-    """For every project, the most similar projects in *other* departments.
-
-    The "projects only" filter and each department's mask are computed once, not per
-    query: whoosh would otherwise rebuild them from the postings every time.
-    """
-    ix = windex.open_dir(str(index_dir))
-    out: dict[str, list[str]] = {}
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
+def _partial(
+    searcher: Any, plans: list[tuple[str, list[str]]], allowed: set[int] | None, seen: set[int]
+) -> list[tuple[int, float]]:
+    """Documents holding part of a query, best covered first (analysis.coverage), each with
+    its coverage as score; the same ranking search.js computes from the exported postings."""
+    best: dict[int, float] = {}
+    for variant, grams in plans:
+        postings = {g: set(searcher.docs_for_query(Or([Term(f, g) for f in GRAM_FIELDS]))) for g in grams}
+        chars = {c: set(searcher.docs_for_query(Term(CHAR_FIELD, c))) for c in analysis.chars(variant)}
         n_docs = searcher.doc_count_all()
-        projects = set(searcher.docs_for_query(Term("kind", "project")))
-        masks: dict[str, set[int]] = {}
-        for docnum in sorted(projects):
-            fields = searcher.stored_fields(docnum)
-            terms = _key_terms(reader, docnum, n_docs, key_terms)
-            if not terms:
-                out[fields["id"]] = []
-                continue
-            dept = fields["department"]
-            if dept not in masks:
-                masks[dept] = set(searcher.docs_for_query(Term("department", dept)))
-            found = searcher.search(
-                Or([Term("topic", t) for t in terms]), limit=per_project, filter=projects, mask=masks[dept]
-            )
-            out[fields["id"]] = [hit["id"] for hit in found]
-    return out
-
-
-def export_postings(index_dir: Path) -> tuple[list[dict[str, Any]], dict[str, list[tuple[int, float]]]]:
-    """Stored fields per document number, and per gram its (document, score) postings.
-
-    The score is BM25-like: idf × Σ field boost × tf/(tf+1.2), over the three gram fields.
-    """
-    ix = windex.open_dir(str(index_dir))
-    with ix.reader() as reader:
-        docs = [reader.stored_fields(n) for n in range(reader.doc_count_all())]
-        n_docs = max(1, len(docs))
-        weights: dict[str, dict[int, float]] = {}
-        for field in GRAM_FIELDS:
-            for raw in reader.lexicon(field):
-                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                per_doc = weights.setdefault(term, {})
-                matcher = reader.postings(field, raw)
-                while matcher.is_active():
-                    tf = matcher.weight()
-                    per_doc[matcher.id()] = per_doc.get(matcher.id(), 0.0) + GRAM_BOOST[field] * tf / (
-                        tf + 1.2
-                    )
-                    matcher.next()
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for term, per_doc in weights.items():
-        df = len(per_doc)
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        postings[term] = sorted(((d, w * idf) for d, w in per_doc.items()), key=lambda x: (-x[1], x[0]))
-    return docs, postings
+        for docnum, score in analysis.coverage(postings, chars, n_docs).items():
+            if docnum not in seen and (allowed is None or docnum in allowed) and score > best.get(docnum, 0):
+                best[docnum] = score
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))
