@@ -334,7 +334,7 @@ def _write_all(
     pages = write_site_pages(corpus, settings.paths.templates, content, found.similar)
     _write_served_copies(corpus, docs, content)
     clock["pages"] = time.perf_counter()
-    run_publish(corpus, content, settings.build_date, _version())
+    run_publish(corpus, content, settings.build_date, _version(), settings.paths.cache / "downloads")
     clock["downloads"] = time.perf_counter()
     return pages, {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(clock)}
 

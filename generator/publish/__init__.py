@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from generator.model import Record
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.publish.tables import department_rows, indicator_rows, project_rows, quality_rows
+from generator.stamps import code_version
 
 
 @dataclass(frozen=True)
@@ -35,20 +38,54 @@ class PublishedFile:
     sha256: str
 
 
-def _write_tables(out: Path, tables: dict[str, list[dict[str, Any]]], build_date: str) -> list[PublishedFile]:
-    out.mkdir(parents=True, exist_ok=True)
-    files: list[PublishedFile] = []
-    for name, rows in tables.items():
-        columns = TABLES[name]
-        for ext, writer in (
-            ("csv", writers.write_csv),
-            ("xlsx", writers.write_xlsx),
-            ("json", writers.write_json),
-        ):
-            path = out / f"{name}.{ext}"
-            writer(path, columns, rows, build_date)
-            files.append(_describe(path, out.parent, len(rows)))
-    return files
+WRITERS = (("csv", writers.write_csv), ("xlsx", writers.write_xlsx), ("json", writers.write_json))
+Tables = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One folder of tables to write: the corpus, a region or a department."""
+
+    out: Path
+    tables: Tables
+    build_date: str
+    cache: Path | None  # written files by the hash of what made them: an unchanged table is copied
+
+
+def _write_tables(task: _Task) -> list[tuple[Path, str]]:
+    """Write one folder's tables in every format; returns each file with its cache key."""
+    task.out.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[Path, str]] = []
+    for name, rows in task.tables.items():
+        data = json.dumps([code_version(), name, task.build_date, rows], ensure_ascii=False, default=str)
+        digest = hashlib.sha256(data.encode()).hexdigest()
+        for ext, writer in WRITERS:
+            path, key = task.out / f"{name}.{ext}", f"{digest}.{ext}"
+            cached = task.cache / key if task.cache else None
+            if cached is not None and cached.is_file():
+                shutil.copyfile(cached, path)
+            else:
+                writer(path, TABLES[name], rows, task.build_date)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, cached)
+            written.append((path, key))
+    return written
+
+
+def _write_all_tables(tasks: list[_Task], cache: Path | None) -> None:
+    """Every folder's tables, on every core when there are many; unused cache entries pruned."""
+    workers = min(len(tasks), os.cpu_count() or 1)
+    if workers > 1 and len(tasks) > 8:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_write_tables, tasks, chunksize=4))
+    else:
+        results = [_write_tables(t) for t in tasks]
+    if cache is not None and cache.is_dir():
+        used = {key for written in results for _, key in written}
+        for entry in cache.iterdir():
+            if entry.name not in used:
+                entry.unlink(missing_ok=True)
 
 
 def _describe(path: Path, content: Path, rows: int) -> PublishedFile:
@@ -67,20 +104,30 @@ def _tables_for(projects: list[Record], depts: list[Department]) -> dict[str, li
     }
 
 
-def run_publish(corpus: Corpus, content: Path, build_date: str, version: str) -> list[PublishedFile]:
-    """Write every download and the API; return the corpus-wide files with their figures."""
+def run_publish(
+    corpus: Corpus, content: Path, build_date: str, version: str, cache: Path | None = None
+) -> list[PublishedFile]:
+    """Write every download and the API; return the corpus-wide files with their figures.
+    With a cache directory, a table whose rows did not change is copied, not written again."""
     downloads, api = content / "downloads", content / "api"
     shutil.rmtree(downloads, ignore_errors=True)
     shutil.rmtree(api, ignore_errors=True)
-    whole = _write_tables(downloads, _tables_for(corpus.projects, corpus.departments), build_date)
-    for region in corpus.regions:
-        _write_tables(
-            downloads / "regions" / region.slug,
-            _tables_for(region.projects, region.departments),
-            build_date,
-        )
-    for dept in corpus.departments:
-        _write_tables(downloads / "departments" / dept.key, _tables_for(dept.projects, [dept]), build_date)
+    whole_tables = _tables_for(corpus.projects, corpus.departments)
+    tasks = [_Task(downloads, whole_tables, build_date, cache)]
+    tasks += [
+        _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, cache)
+        for r in corpus.regions
+    ]
+    tasks += [
+        _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, cache)
+        for d in corpus.departments
+    ]
+    _write_all_tables(tasks, cache)
+    whole = [
+        _describe(downloads / f"{name}.{ext}", content, len(rows))
+        for name, rows in whole_tables.items()
+        for ext, _ in WRITERS
+    ]
     (api / "projects").mkdir(parents=True)
     for p in corpus.projects:
         (api / "projects" / f"{p.project_id}.json").write_text(
