@@ -20,3 +20,14 @@ def test_every_command_is_documented():
 
 def test_ci_runs_make_test():
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_data_model_doc_lists_every_published_column_and_flag():
+    from generator.publish.schema import TABLES
+    from generator.quality_codes import QUALITY
+
+    doc = (REPO / "docs" / "DATA_MODEL.md").read_text(encoding="utf-8")
+    missing = [f"{t}.{c.name}" for t, cols in TABLES.items() for c in cols if f"| `{c.name}` |" not in doc]
+    missing += [f"flag {k.code}" for k in QUALITY if f"| `{k.code}` |" not in doc]
+    assert not missing, f"docs/DATA_MODEL.md does not describe: {missing}"
+    assert "docs/DATA_MODEL.md" in README
