@@ -29,10 +29,11 @@ warnings.simplefilter("ignore")
 
 from bench.scale import make_corpus  # noqa: E402
 from generator.corpus import build_corpus  # noqa: E402
+from generator.generate.similar import similar_projects  # noqa: E402
 from generator.paths import Paths  # noqa: E402
 from generator.problems import Report  # noqa: E402
 from generator.records import load_records  # noqa: E402
-from generator.search import analysis, documents, engine, fnv1a, readers, write_browser_index  # noqa: E402
+from generator.search import analysis, documents, engine, fnv1a, write_browser_index  # noqa: E402
 from generator.settings import Settings  # noqa: E402
 from generator.sources import load_sources  # noqa: E402
 
@@ -121,7 +122,7 @@ def run(factor: int) -> None:
         engine.build_index(docs, paths.search_index, analysis.harvest_dictionary(corpus.projects))
         t1 = time.perf_counter()
         if Settings.from_environment(os.environ).similar:
-            readers.similar(paths.search_index)
+            similar_projects(corpus)
         t2 = time.perf_counter()
         out = root / "site" / "search"
         write_browser_index(paths.search_index, out, corpus)

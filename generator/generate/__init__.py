@@ -28,6 +28,7 @@ from generator import stamps
 from generator.corpus import Corpus, Department, annual_total, build_corpus
 from generator.generate import fmt
 from generator.generate.charts import bar_chart
+from generator.generate.similar import MIN_SIMILARITY, Similar, similar_projects
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
 from generator.problems import CATALOGUE, Kind, Problem, Report
 from generator.publish import run_publish
@@ -199,12 +200,14 @@ def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Recor
 
 
 def _similar_view(
-    ids: list[str], by_id: dict[str, Record], corpus: Corpus
-) -> list[tuple[Record, Department]]:
-    return [(by_id[i], corpus.department_of[i]) for i in ids if i in by_id]
+    found: list[Similar], by_id: dict[str, Record], corpus: Corpus
+) -> list[tuple[Record, Department, Similar]]:
+    return [(by_id[s.project_id], corpus.department_of[s.project_id], s) for s in found]
 
 
-def write_site_pages(corpus: Corpus, templates: Path, content: Path, similar: dict[str, list[str]]) -> int:
+def write_site_pages(
+    corpus: Corpus, templates: Path, content: Path, similar: dict[str, list[Similar]]
+) -> int:
     env = environment(templates)
     w = _Writer(env, content)
     by_id = {p.project_id: p for p in corpus.projects}  # once: per page it was quadratic
@@ -222,6 +225,7 @@ def write_site_pages(corpus: Corpus, templates: Path, content: Path, similar: di
             indicator_tables=_indicator_tables(p),
             flags=_flags(p),
             similar=_similar_view(similar.get(p.project_id, []), by_id, corpus),
+            min_similarity=MIN_SIMILARITY,
         )
     for d in corpus.departments:
         w.chart(
@@ -329,9 +333,11 @@ def _write_all(
     corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
 ) -> tuple[int, dict[str, float]]:
     clock = {"records": time.perf_counter()}
-    found = run_search_index(corpus, settings.paths.search_index, content, with_similar=settings.similar)
+    run_search_index(corpus, settings.paths.search_index, content)
     clock["search"] = time.perf_counter()
-    pages = write_site_pages(corpus, settings.paths.templates, content, found.similar)
+    similar = similar_projects(corpus) if settings.similar else {}
+    clock["similar"] = time.perf_counter()
+    pages = write_site_pages(corpus, settings.paths.templates, content, similar)
     _write_served_copies(corpus, docs, content)
     clock["pages"] = time.perf_counter()
     run_publish(corpus, content, settings.build_date, _version(), settings.paths.cache / "downloads")

@@ -1,5 +1,5 @@
-"""Stage: search. Records -> one whoosh index (engine.py) -> the command line, the
-"相似项目" of every project page, and a browser index split into small files.
+"""Stage: search. Records -> one whoosh index (engine.py) -> the command line and a
+browser index split into small files.
 
 Browser index (content/search/, copied into site/search/):
     meta.json        shard count, chunk size, facet labels (regions, departments, fund sources)
@@ -43,7 +43,6 @@ FIXED_PAGES = (
 @dataclass
 class SearchOutcome:
     documents: int
-    similar: dict[str, list[str]]
     browser_files: int
     browser_bytes: int
 
@@ -207,17 +206,12 @@ def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int
     return files + 3, size
 
 
-def run_search_index(
-    corpus: Corpus, index_dir: Path, content: Path, with_similar: bool = True
-) -> SearchOutcome:
-    """with_similar=False skips 相似项目 (BUDGET_SITE_SIMILAR=0): at 100x synthetic scale,
-    where every project has 99 identical twins, that step alone takes over half an hour."""
+def run_search_index(corpus: Corpus, index_dir: Path, content: Path) -> SearchOutcome:
     docs = documents(corpus, content)
     dictionary = analysis.harvest_dictionary(corpus.projects)
     n = engine.build_index(docs, index_dir, dictionary)
-    similar = readers.similar(index_dir) if with_similar else {}
     files, size = write_browser_index(index_dir, content / "search", corpus)
-    return SearchOutcome(n, similar, files, size)
+    return SearchOutcome(n, files, size)
 
 
 def hits_as_rows(hits: Iterable[engine.Hit]) -> list[dict[str, Any]]:

@@ -1,0 +1,119 @@
+"""相似项目: for each project, the projects of other departments that are the same kind of
+spending, each with the reason, or none rather than a poor match.
+
+Two projects are alike by their names and their indicators: similarity =
+NAME_WEIGHT × Jaccard(character bigrams of the two names) + (1 − NAME_WEIGHT) ×
+Jaccard(their indicator names), or the name part alone when either has no indicator.
+Only pairs at MIN_SIMILARITY or more are shown (stated in the methodology). Candidates
+come from MinHash LSH (datasketch) over both feature sets, so the work grows with the
+corpus, not with its square; the similarity shown is the exact one, never the estimate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from generator.corpus import Corpus, annual_total
+from generator.model import Record
+from generator.search.analysis import normalise
+
+MIN_SIMILARITY = 0.5
+NAME_WEIGHT = 0.6
+PER_PROJECT = 5
+MAX_CANDIDATES = 200  # per project: near-identical twins beyond this add nothing new
+NUM_PERM = 64
+LSH_THRESHOLD = 0.3  # below MIN_SIMILARITY: LSH only proposes, the exact score decides
+# words every budget line may carry: they do not make two projects alike
+_GENERIC = re.compile(r"项目|经费|资金|专项|补助|补贴|费用|工作|年度|\d+年|[\d.]+万?元|[（(][^）)]*[）)]|\d+")
+
+
+@dataclass(frozen=True)
+class Similar:
+    project_id: str
+    score: float
+    reason: str
+
+
+def _name_grams(rec: Record) -> frozenset[str]:
+    core = _GENERIC.sub(" ", normalise(rec.project_name))
+    runs = re.findall(r"[\u4e00-\u9fff]+", core)
+    return frozenset(run[i : i + 2] for run in runs for i in range(len(run) - 1))
+
+
+def _indicator_names(rec: Record) -> frozenset[str]:
+    return frozenset(normalise(i.name) for i in rec.indicators if i.name)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def similarity(a: Record, b: Record) -> float:
+    names = _jaccard(_name_grams(a), _name_grams(b))
+    ia, ib = _indicator_names(a), _indicator_names(b)
+    if not ia or not ib:
+        return round(names, 4)
+    return round(NAME_WEIGHT * names + (1 - NAME_WEIGHT) * _jaccard(ia, ib), 4)
+
+
+def _common_words(a: str, b: str) -> str:
+    """The longest run of characters the two names share (at least two), generic words aside."""
+    x, y = _GENERIC.sub(" ", normalise(a)), _GENERIC.sub(" ", normalise(b))
+    best = ""
+    for i in range(len(x)):
+        for j in range(i + len(best) + 1, len(x) + 1):
+            piece = x[i:j]
+            if " " in piece or piece not in y:
+                break
+            best = piece
+    return best if len(best) >= 2 else ""
+
+
+def reason(a: Record, b: Record) -> str:
+    parts = []
+    if words := _common_words(a.project_name, b.project_name):
+        parts.append(f"名称同含“{words}”")
+    shared = len(_indicator_names(a) & _indicator_names(b))
+    if shared >= 2:
+        parts.append(f"{shared} 项绩效指标相同")
+    return "，".join(parts) or "名称和指标相近"
+
+
+def _minhash(features: frozenset[str]) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    for f in sorted(features):
+        m.update(f.encode("utf-8"))
+    return m
+
+
+def similar_projects(corpus: Corpus) -> dict[str, list[Similar]]:
+    """Each project's alike projects in other departments, most alike first (then the larger)."""
+    projects = sorted(corpus.projects, key=lambda p: p.project_id)
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    hashes: dict[str, MinHash] = {}
+    for p in projects:
+        features = _name_grams(p) | {f"指标:{n}" for n in _indicator_names(p)}
+        if features:
+            hashes[p.project_id] = _minhash(features)
+            lsh.insert(p.project_id, hashes[p.project_id])
+    by_id = {p.project_id: p for p in projects}
+    out: dict[str, list[Similar]] = {}
+    for p in projects:
+        if p.project_id not in hashes:
+            out[p.project_id] = []
+            continue
+        dept = corpus.department_of[p.project_id].key
+        found = []
+        for other_id in sorted(lsh.query(hashes[p.project_id]))[:MAX_CANDIDATES]:
+            other = by_id[other_id]
+            if other_id == p.project_id or corpus.department_of[other_id].key == dept:
+                continue
+            score = similarity(p, other)
+            if score >= MIN_SIMILARITY:
+                found.append(Similar(other_id, score, reason(p, other)))
+        found.sort(key=lambda s: (-s.score, -annual_total(by_id[s.project_id]), s.project_id))
+        out[p.project_id] = found[:PER_PROJECT]
+    return out
