@@ -134,7 +134,7 @@ def run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     applied = apply_corrections(data, load_corrections(paths, report), report)
     by_file = {s.file: s for s in stats}
     valid = _validated(data, by_file, report)
-    quality.compute_flags(valid)
+    quality.compute_flags(valid, paths.raw)
     _no_projects(results, report)
     produced = {r.source.file for r in valid} | {published.source_file(t) for t in kept.values()}
     unread = {f: n for f, n in mentioned_files(paths).items() if f not in produced}

@@ -1,0 +1,74 @@
+"""Quality flags computed over all (corrected) records.
+
+Each flag is a code of the catalogue (generator/quality_codes.py, with its severity
+严重/注意/提示 in `SEVERITY`) on `record.quality_flags`, with a note per occurrence in
+`record.quality_notes`: in plain Chinese, naming the field or indicator row, the numbers
+compared and the source line (also the note's `line`). The checks are deliberately
+conservative: a flag tells a reader "look twice here", so a false alarm costs trust,
+and a 0 printed in a table is taken at its word unless the same table says otherwise.
+
+A table cut off (table_truncated) gets no record-level check: what is missing would
+only be reported again as rows that don't add up or goals not filled.
+
+The families of checks are modules: funds (rows and the two columns), texts (amounts
+and dates in the texts), costs (cost indicators against the budget), values
+(impossible values), sides (within one table), forms (a form not filled in), copies
+and document (across records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.model import Record
+from generator.quality import copies, costs, document, forms, funds, sides, texts, values
+from generator.quality.common import Sources
+from generator.quality.texts import stated_amounts
+from generator.quality_codes import QUALITY, SEVERITY
+
+__all__ = ["QUALITY_FLAGS", "SEVERITY", "compute_flags", "stated_amounts"]
+
+# every flag code, explained for citizens reading the site (from the catalogue)
+QUALITY_FLAGS: dict[str, str] = {k.code: k.title for k in QUALITY}
+
+DEFAULT_RAW = Path("data") / "raw"
+
+_RECORD_CHECKS: tuple[Callable[[Record, Sources], None], ...] = (
+    funds.check_fund_rows,
+    funds.check_period_vs_annual,
+    texts.check_text_amounts,
+    texts.check_earlier_year_amount,
+    texts.check_fill_date,
+    costs.check_costs,
+    costs.check_unit_costs,
+    costs.check_budget_table_cost,
+    values.check_values,
+    values.check_scale,
+    sides.check_sides,
+    sides.check_repeats,
+    sides.check_doubled_text,
+    sides.check_truncated_names,
+    forms.check_placeholders,
+    forms.check_boilerplate,
+)
+
+
+def compute_flags(records: list[Record], raw: Path | None = None) -> None:
+    """Add the generic quality flags to every record (deterministic, in place).
+
+    `raw` is the folder of the published documents (default data/raw under the working
+    directory), read to cite the line of a row; without it a note cites the table's
+    first line."""
+    src = Sources(raw if raw is not None else DEFAULT_RAW)
+    for rec in records:
+        if "table_truncated" in rec.quality_flags:
+            continue
+        for check in _RECORD_CHECKS:
+            check(rec, src)
+    copies.check_duplicates(records)
+    copies.check_copied_indicators(records)
+    copies.check_fund_use(records, src)
+    document.check_project_count(records, src)
+    document.check_budget_lines(records, src)
+    document.check_two_documents(records)
