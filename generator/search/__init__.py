@@ -29,6 +29,7 @@ CHUNK = 16  # documents per display chunk: results rarely share one, so keep the
 TOP = 1000  # postings kept for a gram; rarer grams keep them all
 SHARD_BYTES = 8_000  # aimed size of a gram shard: a query fetches one per gram
 FUND_KEYS = [k for k, _ in FUND_SOURCES]
+KIND_CODES = {"project": "p", "department": "d", "page": "g"}  # search.js: KINDS
 PAGES = (  # hand-written and fixed pages that search should also find
     ("about.md", "about/"),
     ("methodology.md", "methodology/"),
@@ -47,16 +48,17 @@ class SearchOutcome:
     browser_bytes: int
 
 
-def _project_doc(p: Record, dept_key: str, dept_name: str) -> engine.Doc:
+def _project_doc(p: Record, title: str, dept_key: str, dept_name: str) -> engine.Doc:
     annual = p.funds.annual
     inds = " ".join(dict.fromkeys(i.name for i in p.indicators))
     texts = " ".join((p.overview, p.goal_period, p.goal_annual, p.basis, p.plan))
     return engine.Doc(
         id=p.project_id,
         kind="project",
-        title=p.project_name,
+        title=title,
         org=f"{p.department_name} {p.unit_name} {p.region}",
-        body=f"{inds} {texts}",
+        # the name as printed too, when the title is the budget table's (an OCR misreading)
+        body=f"{p.project_name if p.project_name not in title else ''} {inds} {texts}",
         topic=f"{p.project_name} {inds}",
         region=p.region,
         department=dept_key,
@@ -101,7 +103,7 @@ def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
     docs = []
     for p in corpus.projects:
         dept = corpus.department_of[p.project_id]
-        docs.append(_project_doc(p, dept.key, dept.name))
+        docs.append(_project_doc(p, corpus.title(p), dept.key, dept.name))
     for d in corpus.departments:
         names = " ".join(p.project_name for p in d.projects[:50])
         docs.append(
@@ -178,7 +180,7 @@ def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int
         rows = [
             [
                 f["title"],
-                f["kind"][0],
+                KIND_CODES[f["kind"]],
                 f["url"],
                 regions.index(f["region"]) if f["region"] in regions else -1,
                 f.get("department_name", ""),

@@ -1,6 +1,6 @@
 """How Chinese text becomes search terms: one analysis for the whoosh index, the command
 line and the browser index (content/javascripts/search.js does the same steps with the
-tables exported beside the index; tests/test_search_agree.py checks that they agree).
+tables exported beside the index; tests/test_search_browser.py checks that they agree).
 
 - normalise: NFKC (full-width to half-width), traditional characters folded to simplified
   (OpenCC's t2s, character by character, exported as fold.json for the browser),
