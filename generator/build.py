@@ -23,6 +23,10 @@ from pathlib import Path
 from generator import stamps
 from generator.settings import Settings
 
+# partials that override the theme's, shipped with the package (not a project's custom_dir,
+# so any project root builds the same): partials/languages/custom.html makes lang="zh-CN"
+THEME = Path(__file__).resolve().parent / "theme"
+
 
 class BuildFailed(Exception):
     """mkdocs reported an error (or a warning, in strict mode); site/ was not touched."""
@@ -95,6 +99,7 @@ def _build(settings: Settings, target: Path, strict: bool) -> BuildOutcome:
     try:
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
         config["docs_dir"] = str(paths.content)
+        config["theme"].dirs.insert(0, str(THEME))  # our partials before the theme's own
         build(config)
         if strict and collect.messages:
             raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")

@@ -11,11 +11,26 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from generator.model import FUND_SOURCES, Record, safe_code
+from generator.quality_codes import DOCUMENT_FLAGS
 from generator.sources import Source, served_name
 
 
 def annual_total(rec: Record) -> float:
     return float(rec.funds.annual.total or 0)
+
+
+def is_repeat(rec: Record, position: dict[str, tuple[str, int]]) -> bool:
+    """A duplicate submission published after its twin: shown and flagged, but left out of
+    every total (the first publication is counted). position: id -> (file, first line)."""
+    if "duplicate_submission" not in rec.quality_flags:
+        return False
+    mine = position.get(rec.project_id, (rec.source.file, rec.source.line_start))
+    twins = [i for n in rec.notes_for("duplicate_submission") for i in n.related if i in position]
+    return any(position[i] < mine for i in twins)
+
+
+def counted_total(projects: list[Record], repeats: frozenset[str]) -> float:
+    return sum(annual_total(p) for p in projects if p.project_id not in repeats)
 
 
 @dataclass(frozen=True)
@@ -37,10 +52,11 @@ class Department:
     code: str
     name: str
     projects: list[Record] = field(default_factory=list)
+    repeats: frozenset[str] = frozenset()  # duplicate submissions: not in the totals (is_repeat)
 
     @property
     def annual_total(self) -> float:
-        return sum(annual_total(p) for p in self.projects)
+        return counted_total(self.projects, self.repeats)
 
     def by_source(self) -> list[tuple[str, float]]:
         """Annual amounts per fund source, only the sources that appear."""
@@ -77,6 +93,20 @@ class Region:
     def annual_total(self) -> float:
         return sum(d.annual_total for d in self.departments)
 
+    @property
+    def repeats(self) -> int:
+        return sum(len(d.repeats) for d in self.departments)
+
+    @property
+    def document_notes(self) -> list[tuple[str, str]]:
+        """The region's document-level flags (DOCUMENT_FLAGS), each note once: (code, message)."""
+        seen: dict[tuple[str, str], int] = {}
+        for p in self.projects:
+            for code in sorted(DOCUMENT_FLAGS & set(p.quality_flags)):
+                for note in p.notes_for(code):
+                    seen.setdefault((code, note.message), note.line)
+        return sorted(seen, key=lambda k: (seen[k], k))  # in the document's order
+
 
 @dataclass
 class Corpus:
@@ -84,6 +114,10 @@ class Corpus:
     projects: list[Record]
     department_of: dict[str, Department]  # project_id -> department
     document_of: dict[str, RegionDocument]  # source file -> document
+    titles: dict[str, str] = field(default_factory=dict)  # project_id -> the name shown (project_titles)
+
+    def title(self, rec: Record) -> str:
+        return self.titles.get(rec.project_id) or rec.project_name
 
     @property
     def departments(self) -> list[Department]:
@@ -111,7 +145,9 @@ def _department_keys(region: str, codes: list[str]) -> dict[str, str]:
     return out
 
 
-def _region(slug: str, sources: list[Source], records: list[Record], sha: dict[str, str]) -> Region:
+def _region(
+    slug: str, sources: list[Source], records: list[Record], sha: dict[str, str], repeats: frozenset[str]
+) -> Region:
     first = sources[0]
     docs = [RegionDocument(s, served_name(s, sha[s.file]) if s.file in sha else "") for s in sources]
     region = Region(slug, first.region, first.province, first.prefecture, docs)
@@ -121,8 +157,45 @@ def _region(slug: str, sources: list[Source], records: list[Record], sha: dict[s
     keys = _department_keys(slug, list(groups))
     for code in sorted(groups, key=lambda c: keys[c]):
         projects = sorted(groups[code], key=lambda p: (-annual_total(p), p.project_name, p.project_id))
-        region.departments.append(Department(keys[code], region, code, _department_name(projects), projects))
+        mine = repeats & {p.project_id for p in projects}
+        region.departments.append(
+            Department(keys[code], region, code, _department_name(projects), projects, mine)
+        )
     return region
+
+
+def shown_name(rec: Record) -> str:
+    """The name a project is shown by: as the county published it, or, when the table's
+    name is an OCR misreading of its 项目支出预算表 line (ocr_name_mismatch), the budget
+    table's name (the page says what the table printed)."""
+    if rec.budget_match is not None and "ocr_name_mismatch" in rec.quality_flags:
+        return rec.budget_match.name
+    return rec.project_name
+
+
+def project_titles(records: list[Record]) -> dict[str, str]:
+    """Each project's title: its shown name, followed by its 实施单位 when other projects
+    share the name (城乡义务教育生均公用经费（中央）· 古韩镇中心学校), by its department when
+    the unit does not tell them apart, and by its region when neither does."""
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for rec in records:
+        groups[shown_name(rec)].append(rec)
+    out: dict[str, str] = {}
+    for name, twins in groups.items():
+        if len(twins) == 1:
+            out[twins[0].project_id] = name
+            continue
+        counts = {key: Counter(getattr(r, key) for r in twins) for key in _TELLING}
+        for rec in twins:
+            telling = [
+                getattr(rec, k) for k in _TELLING if getattr(rec, k) and counts[k][getattr(rec, k)] == 1
+            ]
+            tail = telling[0] if telling else (rec.unit_name or rec.department_name)
+            out[rec.project_id] = f"{name} · {tail}" if tail else name
+    return out
+
+
+_TELLING = ("unit_name", "department_name", "region")  # what may tell projects of one name apart
 
 
 def build_corpus(records: list[Record], sources: list[Source], sha: dict[str, str] | None = None) -> Corpus:
@@ -140,8 +213,13 @@ def build_corpus(records: list[Record], sources: list[Source], sha: dict[str, st
     for rec in records:
         if rec.source.file in slug_of:
             by_region[slug_of[rec.source.file]].append(rec)
-    regions = [_region(slug, by_slug[slug], by_region[slug], sha) for slug in by_slug if by_region[slug]]
+    placed = [r for recs in by_region.values() for r in recs]
+    position = {r.project_id: (r.source.file, r.source.line_start) for r in placed}
+    repeats = frozenset(r.project_id for r in placed if is_repeat(r, position))
+    regions = [
+        _region(slug, by_slug[slug], by_region[slug], sha, repeats) for slug in by_slug if by_region[slug]
+    ]
     department_of = {p.project_id: d for r in regions for d in r.departments for p in d.projects}
     document_of = {doc.source.file: doc for r in regions for doc in r.documents}
     projects = sorted((p for r in regions for p in r.projects), key=lambda p: p.project_id)
-    return Corpus(regions, projects, department_of, document_of)
+    return Corpus(regions, projects, department_of, document_of, project_titles(projects))

@@ -64,6 +64,9 @@ class Source(Model):
     publisher: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(title="发布者")
     title: Annotated[Text, StringConstraints(min_length=1)] = Field(title="文件标题")
     url: Text = Field("", title="原始网址")
+    published: Annotated[str, StringConstraints(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = Field(
+        "", title="发布日期", description="政府网站发布该文件的日期，YYYY-MM-DD"
+    )
     line: int = Field(0, exclude=True)  # where the entry starts in data/sources.yaml
     key_lines: dict[str, int] = Field(default_factory=dict, exclude=True)  # and each of its keys
 

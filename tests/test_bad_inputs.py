@@ -33,12 +33,12 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.generate import copy_handwritten
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "bad_inputs"
 FANSHI = "000_6bdd23b08ba68985.txt"  # 繁峙县, slug fanshi, 5 projects
 GXQ = "002_267eabc4729ba3a5.txt"  # 阳泉高新区, slug yangquan-gxq, 9 projects
-HANDWRITTEN = ("about.md", "glossary.md", "methodology.md", "search.md", "javascripts", "stylesheets")
 STAGES = ("extract", "validate", "generate", "build")
 
 
@@ -108,15 +108,10 @@ def line_no(text: str, line: str, nth: int = 1) -> int:
 def project(tmp_path: Path) -> Path:
     """A clean project root, tmp_path/project (so anything escaping it lands in tmp_path)."""
     root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
+    root.mkdir(parents=True)
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "templates", root / "templates")
-    for name in HANDWRITTEN:
-        src = REPO / "content" / name
-        if src.is_dir():
-            shutil.copytree(src, root / "content" / name)
-        else:
-            shutil.copyfile(src, root / "content" / name)
+    copy_handwritten(REPO / "content", root / "content")  # the hand-written pages and assets
     raw = root / "data" / "raw"
     raw.mkdir(parents=True)
     for file in (FANSHI, GXQ):

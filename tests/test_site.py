@@ -50,11 +50,7 @@ def make_site_project(root: Path) -> Paths:
     shutil.copyfile(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    content = root / "content"
-    content.mkdir()
-    for name in ("about.md", "methodology.md", "glossary.md", "search.md", "javascripts", "stylesheets"):
-        src = REPO / "content" / name
-        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, content / name)
+    copy_handwritten(REPO / "content", root / "content")  # the hand-written pages and assets
     picked = []
     for path in sorted((REPO / "data" / "records").glob("*.yaml")):
         rec = _plain(load_yaml(path))

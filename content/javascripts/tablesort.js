@@ -21,13 +21,20 @@
     Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", asc ? "ascending" : "descending");
   }
+  // Indicator tables keep the form's order (一级/二级 labels head their rows): never sorted.
+  // A sortable header is a button for the keyboard too: Tab reaches it, Enter or Space sorts.
   function init() {
     document.querySelectorAll(".md-typeset table").forEach(function (table) {
-      if (!table.tHead || table.tBodies[0].rows.length < 3) return;
+      if (!table.tHead || table.tBodies[0].rows.length < 3 || table.closest(".bs-indicators")) return;
       Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
         th.style.cursor = "pointer";
         th.title = "点击排序";
+        th.tabIndex = 0;
+        th.setAttribute("role", "button");
         th.addEventListener("click", function () { sortBy(table, i, th); });
+        th.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(table, i, th); }
+        });
       });
     });
   }

@@ -26,10 +26,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator import stamps
 from generator.corpus import Corpus, Department, annual_total, build_corpus
-from generator.generate import fmt
-from generator.generate.charts import bar_chart
+from generator.generate import fmt, project_page
+from generator.generate.charts import bar_chart, chart_alt
 from generator.generate.similar import MIN_SIMILARITY, Similar, similar_projects
-from generator.model import FUND_SOURCES, Flag, Indicator, Record
+from generator.model import Record
 from generator.problems import CATALOGUE, Kind, Problem, Report
 from generator.publish import run_publish
 from generator.quality import QUALITY_FLAGS
@@ -50,10 +50,6 @@ GENERATED_DIRS = (
     "search",
 )
 GENERATED_FILES = ("index.md", "quality.md", "problems.md")
-SECTIONS = tuple(
-    (key, str(Record.model_fields[key].title))
-    for key in ("overview", "basis", "necessity", "measures", "plan")
-)
 TOP_N = 15
 STAGES = {
     "sources": "来源清单",
@@ -92,58 +88,18 @@ def environment(templates: Path) -> Environment:
         wan=fmt.wan,
         yuan=fmt.yuan,
         wan_num=lambda v: "—" if v is None else f"{v / 1e4:,.2f}",
+        wan_cell=project_page.wan_cell,
+        link_url=fmt.link_url,
         pct=lambda v: f"{v:g}%",
         yaml_str=fmt.front_matter_title,
     )
     return env
 
 
-def _fund_rows(p: Record) -> list[tuple[str, Any, Any]]:
-    period, annual = p.funds.period, p.funds.annual
-    rows = [("资金总额", period.total, annual.total)]
-    for key, label in FUND_SOURCES:
-        if getattr(period, key) is not None or getattr(annual, key) is not None:
-            rows.append((label, getattr(period, key), getattr(annual, key)))
-    return rows
-
-
-def _grouped(indicators: list[Indicator]) -> list[dict[str, Any]]:
-    """Show level 1 and level 2 only on the first row of their group."""
-    out, last1, last2 = [], None, None
-    for ind in indicators:
-        row = ind.model_dump()
-        if ind.level1 == last1:
-            row["level1"] = ""
-            if ind.level2 == last2:
-                row["level2"] = ""
-        last1, last2 = ind.level1, ind.level2
-        out.append(row)
-    return out
-
-
-def _indicator_tables(p: Record) -> list[tuple[str, list[dict[str, Any]], bool]]:
-    keys = ("level1", "level2", "name", "value", "description", "basis")
-    period = [i for i in p.indicators if i.scope == "period"]
-    annual = [i for i in p.indicators if i.scope == "annual"]
-    extra = any(i.description or i.basis for i in p.indicators)
-    same = [[getattr(i, k) for k in keys] for i in period] == [[getattr(i, k) for k in keys] for i in annual]
-    if period and same:
-        return [("实施期与年度指标（两栏相同）", _grouped(period), extra)]
-    tables = []
-    if period:
-        tables.append(("实施期指标", _grouped(period), extra))
-    if annual:
-        tables.append(("年度指标", _grouped(annual), extra))
-    return tables
-
-
-def _flags(p: Record) -> list[tuple[str, str, list[Flag]]]:
-    return [(c, QUALITY_FLAGS[c], p.notes_for(c)) for c in sorted(p.quality_flags)]
-
-
 class _Writer:
     def __init__(self, env: Environment, content: Path) -> None:
         self.env, self.content, self.pages = env, content, 0
+        self.alts: dict[str, str] = {}  # chart name -> its text alternative (the numbers, not just the title)
 
     def page(self, template: str, rel: str, **ctx: Any) -> None:
         path = self.content / rel
@@ -151,10 +107,14 @@ class _Writer:
         path.write_text(self.env.get_template(template).render(**ctx), encoding="utf-8")
         self.pages += 1
 
+    def page_with_charts(self, template: str, rel: str, **ctx: Any) -> None:
+        self.page(template, rel, alt=self.alts, **ctx)
+
     def chart(self, name: str, items: list[tuple[str, float]], title: str) -> None:
         path = self.content / "assets" / "charts" / f"{name}.svg"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(bar_chart(items, title), encoding="utf-8")
+        self.alts[name] = chart_alt(items, title)
 
 
 def copy_handwritten(src: Path, dst: Path) -> None:
@@ -172,13 +132,13 @@ def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
 
 
 def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
+    """Each flag with its projects, most severe flags first, then by the money they concern;
+    within a flag, the projects with the most money first."""
     out = []
     for code in sorted(corpus.flag_counts()):
-        projects = [
-            (p, corpus.department_of[p.project_id], p.notes_for(code))
-            for p in corpus.projects
-            if code in p.quality_flags
-        ]
+        flagged = [p for p in corpus.projects if code in p.quality_flags]
+        flagged.sort(key=lambda p: (-annual_total(p), p.project_id))
+        projects = [(p, corpus.department_of[p.project_id], p.notes_for(code)) for p in flagged]
         by_region = Counter(d.region.name for _, d, _ in projects)
         by_dept = Counter(d.key for _, d, _ in projects)
         depts = {d.key: d for _, d, _ in projects}
@@ -186,12 +146,15 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
             {
                 "code": code,
                 "text": QUALITY_FLAGS.get(code, code),
+                "severity": project_page.severity(code),
+                "money": sum(annual_total(p) for p in flagged),
                 "projects": projects,
                 "by_region": _most_first(by_region),
                 "by_department": [(depts[k], n) for k, n in _most_first(by_dept)],
             }
         )
-    return out
+    order = project_page.SEVERITY_ORDER
+    return sorted(out, key=lambda f: (order.index(f["severity"]), -f["money"], f["code"]))
 
 
 def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Record, Department]]:
@@ -199,47 +162,30 @@ def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Recor
     return [(p, corpus.department_of[p.project_id]) for p in top]
 
 
-def _similar_view(
-    found: list[Similar], by_id: dict[str, Record], corpus: Corpus
-) -> list[tuple[Record, Department, Similar]]:
-    return [(by_id[s.project_id], corpus.department_of[s.project_id], s) for s in found]
-
-
 def write_site_pages(
     corpus: Corpus, templates: Path, content: Path, similar: dict[str, list[Similar]]
 ) -> int:
     env = environment(templates)
+    env.filters["title"] = corpus.title
     w = _Writer(env, content)
     by_id = {p.project_id: p for p in corpus.projects}  # once: per page it was quadratic
     for p in corpus.projects:
-        dept = corpus.department_of[p.project_id]
-        w.page(
-            "project.md.j2",
-            f"projects/{p.project_id}.md",
-            p=p,
-            dept=dept,
-            region=dept.region,
-            document=corpus.document_of[p.source.file],
-            fund_rows=_fund_rows(p),
-            sections=[(title, getattr(p, key)) for key, title in SECTIONS],
-            indicator_tables=_indicator_tables(p),
-            flags=_flags(p),
-            similar=_similar_view(similar.get(p.project_id, []), by_id, corpus),
-            min_similarity=MIN_SIMILARITY,
-        )
+        found = similar.get(p.project_id, [])
+        ctx = project_page.context(p, corpus, by_id, found)
+        w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
     for d in corpus.departments:
         w.chart(
             f"department-{d.key}",
-            [(p.project_name, annual_total(p)) for p in d.projects[:TOP_N]],
+            [(corpus.title(p), annual_total(p)) for p in d.projects[:TOP_N]],
             f"{d.name}：年度资金最多的项目",
         )
-        w.page("department.md.j2", f"departments/{d.key}.md", d=d)
+        w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d)
     for r in corpus.regions:
         depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
         w.chart(
             f"region-{r.slug}", [(d.name, d.annual_total) for d in depts[:TOP_N]], f"{r.name}：各部门年度资金"
         )
-        w.page(
+        w.page_with_charts(
             "region.md.j2",
             f"regions/{r.slug}.md",
             r=r,
@@ -255,7 +201,7 @@ def write_site_pages(
         [(f"{d.name}（{d.region.name}）", d.annual_total) for d in all_depts[:TOP_N]],
         "年度资金最多的部门",
     )
-    w.page(
+    w.page_with_charts(
         "home.md.j2",
         "index.md",
         regions=corpus.regions,
@@ -265,6 +211,7 @@ def write_site_pages(
         top_departments=all_depts[:TOP_N],
         largest=_largest(corpus.projects, corpus, 20),
         flagged=sum(1 for p in corpus.projects if p.quality_flags),
+        repeats=sum(r.repeats for r in corpus.regions),
     )
     w.page("quality.md.j2", "quality.md", flags=_quality_view(corpus))
     w.page("problems.md.j2", "problems.md", kinds=problem_kinds(), stages=STAGES, severities=SEVERITIES)

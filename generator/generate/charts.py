@@ -45,3 +45,11 @@ def bar_chart(items: list[tuple[str, float]], title: str) -> str:
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def chart_alt(items: list[tuple[str, float]], title: str, shown: int = 10) -> str:
+    """The chart as words for a screen reader and a reader without images: the title and
+    the first bars' labels and amounts."""
+    parts = [f"{label} {wan(value)}" for label, value in items[:shown]]
+    more = f"，另有 {len(items) - shown} 项见下表" if len(items) > shown else ""
+    return f"{title}：{'；'.join(parts)}{more}" if parts else title

@@ -54,3 +54,15 @@ def wan(amount: float | int | None) -> str:
     if abs(amount) >= 1e8:
         return f"{amount / 1e8:,.2f}亿元"
     return f"{amount / 1e4:,.2f}万元"
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
+def link_url(value: object) -> str:
+    """A maintainer's URL as a Markdown link target: http(s) only, parentheses escaped;
+    "" for anything else (javascript:, data:, relative paths), which is then not linked."""
+    s = "" if value is None else str(value).strip()
+    if not _SAFE_URL.match(s):
+        return ""
+    return s.replace("(", "%28").replace(")", "%29")

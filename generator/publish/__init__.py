@@ -150,8 +150,19 @@ def run_publish(
         _describe(downloads / "datapackage.json", content, 0),
         _describe(downloads / "budget-data.zip", content, 0),
     ]
+    sums = "".join(f"{f.sha256}  {f.path.split('/', 1)[1]}\n" for f in files)
+    (downloads / "SHA256SUMS").write_text(sums, encoding="utf-8")
     (downloads / "index.md").write_text(downloads_page(files, corpus), encoding="utf-8")
     return files
+
+
+def human_size(size: int) -> str:
+    """1165938 -> "1.1 MB"; sizes a reader compares at a glance."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _dictionary(name: str, columns: tuple[Column, ...]) -> list[str]:
@@ -184,7 +195,7 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
         "",
         "每个地区、每个部门的页面上有该地区、该部门的分表下载；每个项目页链接了该项目完整记录的 JSON。",
         "",
-        "| 文件 | 行数 | 大小 | SHA-256 |",
+        "| 文件 | 行数 | 大小 | SHA-256（前 12 位） |",
         "| --- | ---: | ---: | --- |",
     ]
     for f in files:
@@ -194,8 +205,15 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
             if name.split(".")[-1] in ("csv", "xlsx", "json") and name != "datapackage.json"
             else ""
         )
-        out.append(f"| [{name}]({name}) | {rows} | {f.size:,} 字节 | `{f.sha256}` |")
-    out += ["", "## 数据字典", ""]
+        short = f'<code title="SHA-256 {f.sha256}">{f.sha256[:12]}</code>'
+        out.append(f"| [{name}]({name}) | {rows} | {human_size(f.size)} | {short} |")
+    out += [
+        "",
+        "完整的 SHA-256 校验值见 [SHA256SUMS](SHA256SUMS)（可用 `sha256sum -c SHA256SUMS` 核对下载的文件）。",
+        "",
+        "## 数据字典",
+        "",
+    ]
     for name, columns in TABLES.items():
         out += _dictionary(name, columns)
     return "\n".join(out) + "\n"

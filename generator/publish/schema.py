@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from generator.model import FUND_SOURCES, BudgetMatch, FundColumn, Funds, Indicator, Record, SourceRef
 from generator.quality import QUALITY_FLAGS
+from generator.quality_codes import SEVERITY
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,15 @@ QUALITY: tuple[Column, ...] = (
     ),
     Column(
         "page_url", "string", "项目页", "本站项目页的相对网址。", "", lambda r: f"projects/{r[0].project_id}/"
+    ),
+    # appended after the first release: new columns come last
+    Column(
+        "severity",
+        "string",
+        "严重程度",
+        "严重（金额或数量错了、互相矛盾）、注意（不一致或不合常理）、提示（表没有按要求填写）。",
+        "",
+        lambda r: SEVERITY.get(r[2].code, "注意"),
     ),
 )
 
