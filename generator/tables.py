@@ -22,6 +22,7 @@ class Cell:
     page: int = 0  # PDF page the cell is printed on (1-based; 0 for other formats)
     line: int = 0  # text line in the file (1-based; txt documents only)
     ref: str = ""  # spreadsheet reference, e.g. "B4" (xlsx only)
+    runs_on: bool = False  # PDF: the text goes on from the cell above it, cut by the page break before
 
 
 @dataclass

@@ -3,13 +3,15 @@
 
 The grid is found by its header row, the column headers of vocabulary.yaml
 `indicators.columns`; two grids side by side in one header row (Shanxi: 实施期 left, 年度
-right) are told apart by a 二级指标 or 三级指标 header seen a second time. Every data row is
+right) are told apart by a 一级指标, 二级指标 or 三级指标 header seen a second time (each side
+may merge its own 一级指标 column otherwise). Every data row is
 read through the grid of cells, so a level 1 or level 2 merged down over rows reaches each
 row it covers; a level left empty on a row without a merge (a PDF that lost it, Shanghai)
 carries over from the rows above, within the same level 1.
 
 Sheet, the grid view both modules read through, lives here too: the table's grid, its
-labels found once, and where each row is.
+labels found once, and where each row is. A row a page break cut in two is one row there
+(form_pages.py): the row on the new page starts no cell and is read with the one above.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from generator.extract.form_pages import join_cut_rows
 from generator.model import SCOPES, Indicator
 from generator.tables import Cell, Table
 from generator.text import (
@@ -50,8 +53,10 @@ class Sheet:
     """A table with its grid and its labels, found once; the positions of its cells."""
 
     def __init__(self, table: Table, vocab: Vocabulary) -> None:
-        self.table = table
         self.vocab = vocab
+        # rows a page break cut in two, each read as one with the row above (form_pages)
+        self.table, self.joined = join_cut_rows(table, self.is_label)
+        table = self.table
         self.grid = table.grid()
         self.n_rows, self.n_cols = table.n_rows, table.n_cols
         self.cells = sorted(table.cells, key=lambda c: (c.row, c.col))
@@ -60,6 +65,10 @@ class Sheet:
         self._starting: dict[int, list[Cell]] = {}
         for c in self.cells:
             self._starting.setdefault(c.row, []).append(c)
+
+    def is_label(self, text: str) -> bool:
+        """A label of the vocabulary or an indicator level (数量指标)."""
+        return self.vocab.label(text) is not None or bool(canonical_level1(text) or canonical_level2(text))
 
     def text(self, cell: Cell | None) -> str:
         return clean_text(cell.text) if cell is not None else ""
@@ -110,7 +119,7 @@ class Sheet:
 
 # a finding on one indicator: a quality-flag code, its line, the values of its note
 Note = tuple[str, int, dict[str, str]]
-_NEW_GRID = ("level2", "name")  # printed again in one header row: a second grid starts there
+_NEW_GRID = ("level1", "level2", "name")  # printed again in one header row: a second grid starts there
 
 
 @dataclass
@@ -235,7 +244,7 @@ def read_indicators(sheet: Sheet, rows: range) -> GridResult:
         for r in range(last + 1, stop):
             if _ends_grid(sheet, r):
                 break
-            if r not in rows:
+            if r not in rows or r in sheet.joined:
                 continue
             for i, grid in enumerate(grids):
                 if _continues(sheet, grid, latest[i], r):
@@ -263,8 +272,9 @@ def _ends_grid(sheet: Sheet, row: int) -> bool:
 
 def _continues(sheet: Sheet, grid: Grid, previous: Indicator | None, r: int) -> bool:
     """The first row on a new page that holds only more of a name: the rest of the previous
-    indicator's name cell, which the page break cut in two (a PDF, or Word printed). The
-    name is completed in place."""
+    indicator's name cell, which the page break cut in two (a PDF, or Word printed), where
+    neither the reader's mark nor a label showed the cut to Sheet (form_pages). The name is
+    completed in place."""
     pages = [c.page for c in sheet.starting(r) if c.page]
     before = [c.page for c in sheet.starting(r - 1) if c.page]
     if previous is None or not pages or not before or min(pages) <= max(before):

@@ -2,14 +2,25 @@
 
 A cell is a rectangle pdfplumber finds between ruling lines; its row and column spans are
 the grid lines it crosses, so a merged cell is one Cell. Its text is the characters whose
-centre lies inside it, lines joined with "\\n". A page with text but no ruled table is read
-with pdfplumber's text strategy (columns and rows from the words' alignment, no spans).
+centre lies inside it, its wrapped lines joined (join_wrapped). A page with text but no
+ruled table is read with pdfplumber's text strategy (columns and rows from the words'
+alignment, no spans).
 
 A table that runs on over a page break is one Table: the next page's first table continues
-the previous page's last one when it has the same columns and no title of its own above
-it. A header row repeated at the top of the continuation is dropped, and a merged cell cut
-by the page break (an empty cell under a cell running to the bottom of the previous page)
-is joined back into one.
+the previous page's last one when it has no title of its own above it and the same outer
+edges, the column lines of one being all among the other's (a page of header and funds
+rows shows fewer columns than a page of indicators: the table takes every line of both).
+A header row repeated at the top of the continuation is dropped, and a merged cell cut by
+the page break (an empty cell under a cell running to the bottom of the previous page) is
+joined back into one.
+
+A row the page break cuts (Word and LibreOffice let a row break across pages) is kept as
+printed, one row on each page; the form reader reads the two as one (extract/form_pages.py).
+What the reader can tell it: each cell of the row on the new page whose text goes on from
+the cell above it is marked Cell.runs_on. It does when the cell above reaches the bottom of
+the page and its first word had no room left on that cell's last line (or it starts with a
+mark like "，" or "/" that no text starts with) - for every cell of the row with text, or
+for none.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils import extract_text
+from pdfplumber.utils import cluster_objects, extract_text
 
 from generator.readers.common import broken, page_progress, title_and_context
 from generator.tables import Cell, Finding, Reading, Table
@@ -30,9 +41,30 @@ from generator.tables import Cell, Finding, Reading, Table
 FORMAT = "PDF"
 TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 SAME_COLUMN = 2.0  # points: column lines this close on two pages are the same column
+WORD_GAP = 1.0  # points: a gap this wide between two Latin characters ends a word
+# marks that close what goes before them: no line starts with one, nor does a cell's text
+CLOSING = "，。、；：？！）》」』】〕”’%‰,.;:?!)]}/…·"
 # pdfminer logs every damaged operator of a broken file; what matters becomes a finding
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d+\s*(页)?\s*([/／]\s*(共\s*)?\d+\s*页?)?[-—–\s]*$")
+
+
+Chars = list[dict[str, Any]]  # pdfplumber characters
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class Ends:
+    """How a cell's text begins and ends on its page, in points: whether a cell at the bottom
+    of a page was cut by the page break (its text runs on in the cell under it on the next)."""
+
+    free: float  # the room left on its last line
+    low: bool  # its last line is at the cell's bottom: no room for one more line below it
+    word: float  # the room its first word takes on a line (a Chinese character, a Latin word or
+    # a number, with the closing marks after it)
+    em: float  # its first character's font size: Word and LibreOffice put a quarter of it
+    # between Chinese and Latin text
+    closing: bool  # it starts with a mark that closes what goes before it (，/%): it goes on
 
 
 @dataclass
@@ -46,6 +78,7 @@ class Piece:
     ruled: bool
     first: bool  # the first table on its page
     last: bool  # the last table on its page
+    ends: dict[tuple[int, int], Ends]  # by (row, col): the cells with text
 
 
 def read(path: Path, file: str) -> Reading:
@@ -106,46 +139,92 @@ def _page(page: Any, n: int, carried: list[str], pieces: list[Piece], findings: 
     for i, table in enumerate(found):
         top, bottom = table.bbox[1], table.bbox[3]
         above += [t for t, mid in lines if prev_bottom <= mid < top]
-        cells, xs = _cells(table, chars, n)
+        cells, xs, ends = _cells(table, chars, n)
         if not ruled:  # the text strategy puts an empty row between two lines of words
-            cells = _without_empty_rows(cells)
-        pieces.append(Piece(n, cells, xs, above, ruled, i == 0, i == len(found) - 1))
+            cells, ends = _without_empty_rows(cells), {}
+        pieces.append(Piece(n, cells, xs, above, ruled, i == 0, i == len(found) - 1, ends))
         above, prev_bottom = [], bottom
     return [t for t, mid in lines if mid >= prev_bottom]
 
 
-def join_wrapped(text: str) -> str:
-    """A PDF cell's lines are where the text wrapped to fit the cell, not the author's line
-    breaks: join them, with a space only between two Latin words ("30002" + "0人/次" is one
-    number, "按规定" + "保障人数" one name, "UPS" + "power" two words).
-
-    >>> join_wrapped("300020\n0人/次"), join_wrapped("UPS\npower")
-    ('3000200人/次', 'UPS power')
-    """
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    out = lines[0] if lines else ""
-    for line in lines[1:]:
-        out += (
-            " "
-            if out[-1:].isascii() and out[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha()
-            else ""
-        ) + line
-    return out
-
-
-def _cells(table: Any, chars: list[dict[str, Any]], page: int) -> tuple[list[Cell], list[float]]:
+def _cells(
+    table: Any, chars: list[dict[str, Any]], page: int
+) -> tuple[list[Cell], list[float], dict[tuple[int, int], Ends]]:
     boxes = table.cells
     xs = _lines(x for b in boxes for x in (b[0], b[2]))
     ys = _lines(y for b in boxes for y in (b[1], b[3]))
-    cells: dict[tuple[int, int], Cell] = {}
-    for x0, top, x1, bottom in sorted(boxes, key=lambda b: (b[1], b[0])):
+    found: dict[tuple[int, int], tuple[int, int, Box, Chars]] = {}
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        x0, top, x1, bottom = box
         r0, r1, c0, c1 = _at(ys, top), _at(ys, bottom), _at(xs, x0), _at(xs, x1)
-        if r1 <= r0 or c1 <= c0 or (r0, c0) in cells:
+        if r1 <= r0 or c1 <= c0 or (r0, c0) in found:
             continue
         inside = [ch for ch in chars if _centre_in(ch, x0, top, x1, bottom)]
-        text = join_wrapped(extract_text(inside)) if inside else ""
-        cells[(r0, c0)] = Cell(r0, c0, text, r1 - r0, c1 - c0, page=page)
-    return list(cells.values()), xs
+        found[(r0, c0)] = (r1 - r0, c1 - c0, box, inside)
+    # the cell padding: the least room left of any text (Word and LibreOffice pad every cell alike)
+    pad = max(min((ch["x0"] - b[0] for _, _, b, inside in found.values() for ch in inside), default=0), 0)
+    cells, ends = [], {}
+    for (r, c), (rowspan, colspan, box, inside) in found.items():
+        text = join_wrapped(extract_text(inside, keep_blank_chars=True)) if inside else ""
+        cells.append(Cell(r, c, text, rowspan, colspan, page=page))
+        if text:
+            ends[(r, c)] = _ends(_text_lines(inside), box, room=box[2] - box[0] - 2 * pad)
+    return cells, xs, ends
+
+
+def _text_lines(chars: Chars) -> list[Chars]:
+    """A cell's printed lines, top to bottom, each its characters left to right (spaces too)."""
+    lines = cluster_objects(chars, "top", 3)  # pdfplumber's own y tolerance for a line
+    return [sorted(ln, key=_x0) for ln in lines if any(ch["text"].strip() for ch in ln)]
+
+
+def join_wrapped(text: str) -> str:
+    r"""A PDF cell's lines are where the text wrapped to fit the cell, not the author's line
+    breaks: join them, with a space only where the author typed one (LibreOffice prints it
+    at the end of the line: "20. " + "188公里") or between two Latin words ("30002" + "0人/次"
+    is one number, "按规定" + "保障人数" one name, "UPS" + "power" two words).
+
+    >>> join_wrapped("300020\n0人/次"), join_wrapped("UPS\npower"), join_wrapped("20. \n188公里")
+    ('3000200人/次', 'UPS power', '20. 188公里')
+    """
+    out, spaced = "", False
+    for line in text.split("\n"):
+        words = " ".join(line.split())
+        if not words:
+            continue
+        latin = out[-1:].isascii() and out[-1:].isalpha() and words[0].isascii() and words[0].isalpha()
+        out += (" " if out and (spaced or latin) else "") + words
+        spaced = line[-1:].isspace()
+    return out
+
+
+def _word(chars: Chars) -> Chars:
+    """The Latin word or number the characters start with (none when they start in Chinese)."""
+    out: Chars = []
+    for ch in chars:
+        text = ch["text"]
+        gap = out and max(ch["x0"] - out[-1]["x1"], out[-1]["x0"] - ch["x1"]) > WORD_GAP
+        if not text.strip() or not text.isascii() or gap:
+            break
+        out.append(ch)
+    return out
+
+
+def _width(chars: Chars) -> float:
+    return max(ch["x1"] for ch in chars) - min(ch["x0"] for ch in chars)
+
+
+def _ends(lines: list[Chars], box: Box, room: float) -> Ends:
+    last = [ch for ch in lines[-1] if ch["text"].strip()]
+    first = [ch for ch in lines[0] if ch["text"].strip()]
+    word = _word(first) or first[:1]
+    rest = first[len(word) :]
+    while rest and rest[0]["text"] in CLOSING:  # a closing mark goes with the word before it
+        word, rest = [*word, rest[0]], rest[1:]
+    low = max(ch["bottom"] for ch in last)
+    height = low - min(ch["top"] for ch in last)
+    closing = first[0]["text"] in CLOSING
+    return Ends(room - _width(last), box[3] - low < height, _width(word), float(word[0]["size"]), closing)
 
 
 def _without_empty_rows(cells: list[Cell]) -> list[Cell]:
@@ -167,45 +246,88 @@ def _at(lines: list[float], v: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
 
 
+def _x0(ch: dict[str, Any]) -> float:
+    return float(ch["x0"])
+
+
 def _centre_in(ch: dict[str, Any], x0: float, top: float, x1: float, bottom: float) -> bool:
     x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
     return x0 <= x < x1 and top <= y < bottom
 
 
 # ---- joining tables continued over a page break
+@dataclass
+class _Joining:
+    """A table being put together from its pieces, page after page."""
+
+    table: Table
+    xs: list[float]  # its column lines: every line of every piece so far
+    head: list[Cell]  # its first piece's cells (in the table's columns): a header repeated below
+    last: Piece
+
+
 def _join(pieces: list[Piece], file: str) -> list[Table]:
-    tables: list[Table] = []
-    firsts: list[Piece] = []
-    last: Piece | None = None
+    done: list[_Joining] = []
     for piece in pieces:
         title, context = title_and_context(piece.above)
-        if last is not None and not title and _continues(last, piece):
-            _append(tables[-1], firsts[-1], piece)
+        if done and not title and _continues(done[-1].last, piece, done[-1].xs):
+            _append(done[-1], piece)
         else:
-            tables.append(
-                Table(file, len(tables) + 1, piece.cells, title, context, page=piece.page, pages=[piece.page])
+            table = Table(
+                file, len(done) + 1, piece.cells, title, context, page=piece.page, pages=[piece.page]
             )
-            firsts.append(piece)
-        last = piece
-    return tables
+            done.append(_Joining(table, piece.xs, piece.cells, piece))
+        done[-1].last = piece
+    return [j.table for j in done]
 
 
-def _continues(prev: Piece, piece: Piece) -> bool:
+def _continues(prev: Piece, piece: Piece, xs: list[float]) -> bool:
+    """The first table of a page goes on with the last table of the page before when both are
+    ruled and have the same outer edges, and one's column lines are all among the other's:
+    a page of one-line texts and funds shows fewer columns than a page of indicators."""
+    fewer, more = sorted((xs, piece.xs), key=len)
     return (
         prev.ruled
         and piece.ruled
         and prev.last
         and piece.first
         and piece.page == prev.page + 1
-        and len(prev.xs) == len(piece.xs)
-        and all(abs(a - b) <= SAME_COLUMN for a, b in zip(prev.xs, piece.xs, strict=True))
+        and _near(fewer[0], more[0])
+        and _near(fewer[-1], more[-1])
+        and all(any(_near(x, y) for y in more) for x in fewer)
     )
 
 
-def _append(table: Table, first: Piece, piece: Piece) -> None:
-    skip = _repeated_header(first.cells, piece.cells)
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_COLUMN
+
+
+def _regrid(cells: list[Cell], xs: list[float], to: list[float]) -> list[Cell]:
+    """Cells of a grid with column lines `xs` in the grid of more lines `to`."""
+    if len(xs) == len(to):
+        return cells
+    out = []
+    for c in cells:
+        col, end = _at(to, xs[c.col]), _at(to, xs[c.col + c.colspan])
+        out.append(replace(c, col=col, colspan=max(end - col, 1)))
+    return out
+
+
+def _append(joining: _Joining, piece: Piece) -> None:
+    table = joining.table
+    xs = _lines([*joining.xs, *piece.xs], SAME_COLUMN)
+    table.cells = _regrid(table.cells, joining.xs, xs)
+    joining.head = _regrid(joining.head, joining.xs, xs)
+    joining.xs = xs
+    cells = _regrid(piece.cells, piece.xs, xs)
+    skip = _repeated_header(joining.head, cells)
+    cut = _runs_on(joining.last, piece, skip)
     offset = table.n_rows - skip
-    body = [replace(c, row=c.row + offset) for c in piece.cells if c.row >= skip]
+    body = [
+        replace(c, row=c.row + offset, runs_on=(local.row, local.col) in cut)
+        for c, local in zip(cells, piece.cells, strict=True)
+        if c.row >= skip
+    ]
     bottom = {(c.col, c.colspan): c for c in table.cells if c.row + c.rowspan == table.n_rows}
     for cell in [c for c in body if c.row == table.n_rows and not c.text.strip()]:
         above = bottom.get((cell.col, cell.colspan))
@@ -214,6 +336,29 @@ def _append(table: Table, first: Piece, piece: Piece) -> None:
             body.remove(cell)
     table.cells.extend(body)
     table.pages.append(piece.page)
+
+
+def _runs_on(prev: Piece, piece: Piece, row: int) -> set[tuple[int, int]]:
+    """The cells of `row` (the piece's first row, under a repeated header if any) that go on
+    from the cell above them at the bottom of the page before: all its cells with text when
+    each does (the cell above reaches the bottom of its page, and the first word had no room
+    left on its last line, or the text starts with a closing mark); none when one of them
+    starts a row of its own."""
+    n = max((c.row + c.rowspan for c in prev.cells), default=0)
+    bottom = [c for c in prev.cells if c.row + c.rowspan == n]
+    out = set()
+    for cell in (c for c in piece.cells if c.row == row and c.text.strip()):
+        x0, x1 = piece.xs[cell.col], piece.xs[cell.col + cell.colspan]
+        up = next(
+            (c for c in bottom if _near(prev.xs[c.col], x0) and _near(prev.xs[c.col + c.colspan], x1)), None
+        )
+        above, below = prev.ends.get((up.row, up.col)) if up else None, piece.ends.get((cell.row, cell.col))
+        if above is None or below is None or not above.low:
+            return set()
+        if not below.closing and below.word <= above.free - below.em / 4:
+            return set()
+        out.add((cell.row, cell.col))
+    return out
 
 
 def _repeated_header(first: list[Cell], cont: list[Cell]) -> int:
