@@ -230,6 +230,22 @@ def canonical_level1(text: str) -> str | None:
     return s if s in LEVEL1 else None
 
 
+_LEVEL2_WORDS = ("满意", "成本", "效益", "影响", "公益", "损益", "可持续")
+
+
+def level1_of(printed: str, level2: str) -> str:
+    """The national level 1 of an indicator from its printed level 1 and level 2: a printed
+    national one; else what the level 2 says (a national level 2, or its words: 服务对象满意度
+    is 满意度指标 whatever 效果指标 stands above it); else the printed label's words
+    (影响力指标 → 效益指标); else the level 2's default."""
+    national = canonical_level1(printed)
+    if national:
+        return national
+    if level2 in LEVEL2_TO_LEVEL1 or any(w in level2 for w in _LEVEL2_WORDS):
+        return level1_for(level2)
+    return level1_by_words(printed) or (level1_for(level2) if level2 else printed)
+
+
 def level1_by_words(text: str) -> str | None:
     """The national level 1 that a label printed in a table's level-1 column stands for when it
     is not one of the four (影响力指标 → 效益指标); None when its words name none. Only for a

@@ -98,3 +98,13 @@ def test_header_cells():
         "襄垣县人民代表大会常务委员会办公室",
     )
     assert split_department("816001怀来县官厅镇人民政府") == ("816001", "怀来县官厅镇人民政府")
+
+
+def test_level1_of_printed_variants():
+    from generator.text import level1_of
+
+    assert level1_of("产出指标", "数量指标") == "产出指标"
+    assert level1_of("影响力指标", "长效管理") == "效益指标"  # Shanghai: by the printed label's words
+    assert level1_of("效果指标", "服务对象满意度") == "满意度指标"  # the level 2 says more than 效果
+    assert level1_of("效果指标", "社会效益") == "效益指标"
+    assert level1_of("", "时效指标") == "产出指标"

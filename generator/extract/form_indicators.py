@@ -27,7 +27,7 @@ from generator.text import (
     canonical_level1,
     canonical_level2,
     clean_label,
-    level1_for,
+    level1_of,
     parse_value,
     tidy_spaces,
 )
@@ -323,7 +323,7 @@ def _row(
             extras[key] = extra
     op, number, unit = parse_value(value)
     level2 = levels.l2
-    level1 = canonical_level1(levels.l1) or (level1_for(level2) if level2 else levels.l1)
+    level1 = level1_of(levels.l1, level2)
     # built unvalidated, like every field of a layout's record: the pipeline validates it
     indicator = Indicator.model_construct(
         scope=grid.scope,
