@@ -34,6 +34,7 @@ class Table:
     context: list[str] = field(
         default_factory=list
     )  # the lines/paragraphs just above it (单位：万元, 部门名称 …)
+    after: list[str] = field(default_factory=list)  # the first lines under it (负责人：… 填报日期：…)
     page: int = 0  # PDF page where the table starts
     sheet: str = ""  # spreadsheet sheet name
     pages: list[int] = field(default_factory=list)  # every PDF page the table runs over (continued tables)

@@ -33,22 +33,9 @@ WORKBOOKS = {"xlsx": "families.xlsx", "xls": "families.xls"}  # one sheet per fa
 NOT_COMPARED = {"project_id", "quality_notes"}
 EMPTY: dict[str, Any] = {"number": None, "extra": {}}  # an indicator key an expectation leaves out
 
-# wrong values the extractor gives today: (family, format) -> the fields, expected, given
-_DATE = (
-    "fill_date: expected '2024-03-12' (the line '负责人：… 填报日期：20240312095944' printed under "
-    "the table), got '' (text after a table is not read)"
-)
-XFAIL: dict[tuple[str, str], str] = {
-    **{("shanxi", f): _DATE for f in ("docx", "pdf")},
-    **{("shanghai", f): _DATE for f in ("docx", "pdf")},
-    **{(fam, f): f"every record's {_DATE}" for fam in ("sichuan", "continued") for f in ("docx", "pdf")},
-}
-
 
 def _case(family: str, fmt: str) -> Any:
-    reason = XFAIL.get((family, fmt))
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(family, fmt, marks=marks, id=f"{family}-{fmt}")
+    return pytest.param(family, fmt, id=f"{family}-{fmt}")
 
 
 CASES = [_case(family, fmt) for family in FAMILIES for fmt in FMTS]

@@ -431,7 +431,9 @@ def _read_fields(
         elif family == "money_block" and key == "fund_use" and key not in values:
             values[key] = _block_text(sheet, f.cell)
     _overall_goals(sheet, overall, values)
-    for line in sheet.table.context:  # "部门名称：…" above the table
+    # "部门名称：…" above the table; "负责人：… 填报日期：…" under it, a label and value per part
+    below = [part for line in sheet.table.after for part in line.split()]
+    for line in (*sheet.table.context, *below):
         inline = _inline(sheet.vocab, line)
         if inline and inline[0].family in ("header", "header_extra") and inline[0].key not in values:
             key = inline[0].key

@@ -14,7 +14,7 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from generator.readers.common import GridFiller, broken, title_and_context
+from generator.readers.common import CONTEXT_LINES, GridFiller, broken, title_and_context
 from generator.tables import Cell, Reading, Table
 
 FORMAT = "Word"
@@ -37,10 +37,15 @@ def read(path: Path, file: str) -> Reading:
 
 
 def _walk(children: Iterable[Any], lines: list[str], reading: Reading, file: str) -> None:
-    """Paragraphs are remembered as the lines above the next table; a table takes them."""
+    """Paragraphs are remembered as the lines above the next table; a table takes them, and
+    the first few under it are also the lines after the table before (signatures, 填报日期)."""
     for el in children:
         if el.tag == qn("w:p"):
-            lines.append(_text(el))
+            text = _text(el)
+            lines.append(text)
+            last = reading.tables[-1] if reading.tables else None
+            if last is not None and text.strip() and len(last.after) < CONTEXT_LINES:
+                last.after.append(text.strip())
         elif el.tag == qn("w:tbl"):
             _table(el, lines, reading, file)
             lines.clear()

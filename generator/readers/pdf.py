@@ -35,7 +35,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils import cluster_objects, extract_text
 
-from generator.readers.common import broken, page_progress, title_and_context
+from generator.readers.common import CONTEXT_LINES, broken, page_progress, title_and_context
 from generator.tables import Cell, Finding, Reading, Table
 
 FORMAT = "PDF"
@@ -103,7 +103,7 @@ def read(path: Path, file: str) -> Reading:
             except Exception as exc:  # one unreadable page is reported; the others are still read
                 reading.findings.append(broken(FORMAT, exc, page=n))
                 carried = []
-    reading.tables = _join(pieces, file)
+    reading.tables = _join(pieces, file, carried)
     if not reading.tables and not reading.findings:
         reading.findings.append(("no-tables", {}))
     return reading
@@ -266,19 +266,29 @@ class _Joining:
     last: Piece
 
 
-def _join(pieces: list[Piece], file: str) -> list[Table]:
+def _join(pieces: list[Piece], file: str, tail: list[str] | None = None) -> list[Table]:
+    """Pieces into tables; the text between two tables is the lines after the first
+    (signatures, 填报日期) and the title and context of the second."""
     done: list[_Joining] = []
     for piece in pieces:
         title, context = title_and_context(piece.above)
         if done and not title and _continues(done[-1].last, piece, done[-1].xs):
             _append(done[-1], piece)
         else:
+            if done:
+                done[-1].table.after = _first_lines(piece.above)
             table = Table(
                 file, len(done) + 1, piece.cells, title, context, page=piece.page, pages=[piece.page]
             )
             done.append(_Joining(table, piece.xs, piece.cells, piece))
         done[-1].last = piece
+    if done and tail:
+        done[-1].table.after = _first_lines(tail)
     return [j.table for j in done]
+
+
+def _first_lines(lines: list[str]) -> list[str]:
+    return [t.strip() for t in lines if t.strip()][:CONTEXT_LINES]
 
 
 def _continues(prev: Piece, piece: Piece, xs: list[float]) -> bool:
