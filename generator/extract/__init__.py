@@ -11,6 +11,8 @@ read nothing is rewritten.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +136,7 @@ def run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     applied = apply_corrections(data, load_corrections(paths, report), report)
     by_file = {s.file: s for s in stats}
     valid = _validated(data, by_file, report)
-    quality.compute_flags(valid, paths.raw)
+    valid = _with_flags(valid, paths, [r.key for r in results])
     _no_projects(results, report)
     produced = {r.source.file for r in valid} | {published.source_file(t) for t in kept.values()}
     unread = {f: n for f, n in mentioned_files(paths).items() if f not in produced}
@@ -148,6 +150,26 @@ def run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     outcome = ExtractOutcome(report, stats, out, applied, kept=len(kept), by_file=by_file, cached=cached)
     paths.extract_report.write_text(render_report(outcome), encoding="utf-8")
     return outcome
+
+
+def _with_flags(valid: list[Record], paths: Paths, documents: list[str]) -> list[Record]:
+    """The records with their quality flags, computed over all of them (the checks read the
+    documents too). Cached in .cache/quality.json by a hash of the corrected records, the
+    documents' cache keys (content and code version): unchanged inputs, the same flags."""
+    data = [r.model_dump(mode="json") for r in valid]
+    key = hashlib.sha256(json.dumps([documents, data], ensure_ascii=False).encode()).hexdigest()
+    cache = paths.cache / "quality.json"
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        if stored["key"] == key:
+            return [Record.model_validate(r) for r in stored["records"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    quality.compute_flags(valid, paths.raw)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    records = [r.model_dump(mode="json") for r in valid]
+    cache.write_text(json.dumps({"key": key, "records": records}, ensure_ascii=False), encoding="utf-8")
+    return valid
 
 
 def render_report(outcome: ExtractOutcome) -> str:

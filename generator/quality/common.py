@@ -128,12 +128,23 @@ def cn_number(text: str) -> int | None:
 # ---------------------------------------------------------------- source lines
 
 
+_SPACE = re.compile(r"\s")
+
+
 @dataclass
 class Sources:
     """The published documents, to cite the line of a row: a note names where it is."""
 
     raw: Path | None
     _cache: dict[str, list[str] | None] = field(default_factory=dict)
+    _squashed: dict[str, list[str]] = field(default_factory=dict)
+    _tables: dict[tuple[str, tuple[tuple[int, int], ...]], str] = field(default_factory=dict)
+
+    def squashed(self, file: str) -> list[str]:
+        """The document's lines without whitespace (computed once per document)."""
+        if file not in self._squashed:
+            self._squashed[file] = [_SPACE.sub("", line) for line in self.lines(file) or []]
+        return self._squashed[file]
 
     def lines(self, file: str) -> list[str] | None:
         if file not in self._cache:
@@ -162,7 +173,7 @@ class Sources:
             for head in dict.fromkeys((key, key[:10], key[:6])):
                 for lo, hi in self.spans(record):
                     for n in range(max(lo, after), min(hi, len(lines)) + 1):
-                        if head in re.sub(r"\s", "", lines[n - 1]):
+                        if head in self.squashed(record.source.file)[n - 1]:
                             return n
         return record.source.line_start
 
@@ -174,7 +185,7 @@ class Sources:
         if lines is not None and n and v:
             for lo, hi in self.spans(record):
                 for i in range(lo, min(hi, len(lines)) + 1):
-                    squashed = re.sub(r"\s", "", lines[i - 1])
+                    squashed = self.squashed(record.source.file)[i - 1]
                     if n in squashed and v in squashed:
                         return i
         return self.find(record, name, value)
@@ -191,7 +202,7 @@ class Sources:
             all(h in squashed for h in heads)
             for lo, hi in self.spans(record)
             for i in range(lo, min(hi, len(lines)) + 1)
-            for squashed in [re.sub(r"\s", "", lines[i - 1])]
+            for squashed in [self.squashed(record.source.file)[i - 1]]
         )
 
     def count(self, record: Record, part: str) -> int | None:
@@ -200,11 +211,17 @@ class Sources:
         if lines is None:
             return None
         head = re.sub(r"\s", "", part)[:8]
-        return sum(
-            re.sub(r"\s", "", lines[i - 1]).count(head)
-            for lo, hi in self.spans(record)
-            for i in range(lo, min(hi, len(lines)) + 1)
-        )
+        return self._table_text(record).count(head) if head else 0
+
+    def _table_text(self, record: Record) -> str:
+        """The table's lines without whitespace, one per line (a head never spans two)."""
+        key = (record.source.file, tuple(self.spans(record)))
+        if key not in self._tables:
+            squashed = self.squashed(record.source.file)
+            self._tables[key] = "\n".join(
+                squashed[i - 1] for lo, hi in key[1] for i in range(lo, min(hi, len(squashed)) + 1)
+            )
+        return self._tables[key]
 
     def in_one_cell(self, record: Record, text: str) -> bool:
         """Whether a cell (a tab- or space-separated piece of a line) holds all of the text."""
