@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.extract.form import FormResult, is_performance_table, load_vocabulary, read_form, read_forms
+from generator.extract.form import FormResult, is_performance_table, read_form, read_forms
+from generator.extract.vocabulary import load_vocabulary
 from generator.model import Indicator
 from generator.tables import Cell, Table
 

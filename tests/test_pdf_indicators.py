@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract.form import load_vocabulary, read_form
+from generator.extract.form import read_form
+from generator.extract.vocabulary import load_vocabulary
 from generator.readers import pdf
 from generator.tables import Cell, Reading, Table
 

@@ -32,8 +32,8 @@ from generator.text import (
     tidy_spaces,
 )
 
-if TYPE_CHECKING:  # form.py imports this module: the types only, to avoid a cycle
-    from generator.extract.form import Label, Vocabulary
+if TYPE_CHECKING:
+    from generator.extract.vocabulary import Label, Vocabulary
 
 # ---------------------------------------------------------------- the grid
 

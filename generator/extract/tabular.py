@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.extract import spreadsheet
-from generator.extract.form import is_performance_table, load_vocabulary, read_forms
+from generator.extract.form import is_performance_table, read_forms
+from generator.extract.vocabulary import load_vocabulary
 from generator.model import ExtractedTable, LayoutResult, Record
 from generator.problems import Report
 from generator.tables import Reading, Table
