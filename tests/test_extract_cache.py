@@ -72,6 +72,7 @@ def test_a_changed_entry_or_extractor_reads_again(project: Paths, monkeypatch) -
     outcome = run_extract(project)
     assert outcome.cached == 2 and {r["year"] for r in outcome.records.values()} == {2024, 2025}
     monkeypatch.setattr(documents, "extractor_version", lambda: "a newer extractor")
+    stamps.forget(project.cache, "extract")  # the stage's own stamp follows the real code version
     assert run_extract(project).cached == 0
 
 
@@ -83,6 +84,7 @@ def test_a_damaged_cache_entry_is_read_again_not_trusted(project: Paths) -> None
     entries[1].write_text(
         '{"rel": "x", "stats": null, "records": [{"bogus": 1}], "problems": [], "pool": {}}'
     )
+    stamps.forget(project.cache, "extract")  # read the documents' entries, not the whole run's
     warm = run_extract(project)
     assert warm.cached == 1 and warm.records == cold.records
 
@@ -107,3 +109,20 @@ def test_the_extractor_version_follows_the_code(tmp_path: Path, monkeypatch) -> 
         assert documents.extractor_version() != first
     finally:
         stamps.code_version.cache_clear()
+
+
+def test_an_unchanged_run_is_repeated_and_a_new_correction_is_not(project: Paths, monkeypatch) -> None:
+    cold = run_extract(project)
+    monkeypatch.setattr(documents, "extract_documents", lambda *a: (_ for _ in ()).throw(AssertionError))
+    warm = run_extract(project)  # inputs and outputs as the last run left them: nothing is done
+    assert warm.records == cold.records and warm.stats == cold.stats
+    assert [p.format() for p in warm.report.sorted()] == [p.format() for p in cold.report.sorted()]
+    monkeypatch.undo()
+    pid = sorted(cold.records)[0]
+    (project.corrections).mkdir(parents=True, exist_ok=True)
+    (project.corrections / f"{pid}.yaml").write_text(
+        f"project_id: {pid}\nreason: test\nset:\n  unit_name: 改过的单位\n", encoding="utf-8"
+    )
+    assert run_extract(project).records[pid]["unit_name"] == "改过的单位"
+    (project.records / f"{pid}.yaml").unlink()  # an output deleted by hand is made again
+    assert run_extract(project).corrections_applied == 1 and (project.records / f"{pid}.yaml").is_file()

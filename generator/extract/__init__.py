@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from generator import quality
+from generator import quality, stamps
 from generator.corrections import apply_corrections, load_corrections
 from generator.extract import published, spreadsheet
 from generator.extract.documents import DocResult, DocStats, extract_documents
 from generator.model import Indicator, Record
 from generator.paths import Paths
-from generator.problems import Report
+from generator.problems import Problem, Report
 from generator.records import assign_ids, write_records
 from generator.schema_errors import describe, dotted, field_path
 from generator.sources import load_sources, mentioned_files, unlisted_files
@@ -112,6 +112,55 @@ def _no_projects(results: list[DocResult], report: Report) -> None:
 
 
 def run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
+    """Extract, or repeat the last run when its inputs (sources.yaml, the documents, the
+    corrections, the code) and its output (data/records/, the extract report) are unchanged."""
+    inputs = stamps.inputs_digest(paths.sources, paths.raw, paths.corrections)
+    last = stamps.unchanged(paths.cache, "extract", inputs, paths.records)
+    if last is not None and _report_digest(paths) == last.get("report_sha"):
+        return _repeated(last)
+    stamps.forget(paths.cache, "extract")
+    outcome = _run_extract(paths, workers)
+    if outcome.written:
+        stamps.record(paths.cache, "extract", inputs, paths.records, _summary(outcome, paths))
+    return outcome
+
+
+def _report_digest(paths: Paths) -> str:
+    try:
+        return hashlib.sha256(paths.extract_report.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _summary(outcome: ExtractOutcome, paths: Paths) -> dict[str, Any]:
+    return {
+        "report_sha": _report_digest(paths),
+        "problems": [p.as_dict() for p in outcome.report.problems],
+        "stats": [asdict(s) for s in outcome.stats],
+        "records": outcome.records,
+        "corrections_applied": outcome.corrections_applied,
+        "kept": outcome.kept,
+    }
+
+
+def _repeated(last: dict[str, Any]) -> ExtractOutcome:
+    """The outcome of the run being repeated: its problems, counts and records, all cached."""
+    report = Report([Problem.from_dict(p) for p in last["problems"]])
+    stats = [DocStats(**s) for s in last["stats"]]
+    by_file = {s.file: s for s in stats}
+    records = last["records"]
+    return ExtractOutcome(
+        report,
+        stats,
+        records,
+        last["corrections_applied"],
+        kept=last["kept"],
+        by_file=by_file,
+        cached=len(stats),
+    )
+
+
+def _run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     report = Report()
     sources = load_sources(paths, report)
     if sources is None:
