@@ -72,26 +72,17 @@ def _percent(record: Record, src: Sources, ind: Indicator) -> None:
     if value > 100:
         line, where = _where(record, src, ind)
         record.flag("percent_too_high", line, at=at(line), where=where, value=ind.value)
-    elif value == 100 and ind.op in ("≥", ">"):
-        line, where = _where(record, src, ind)
-        record.flag(
-            "percent_bound_misused",
-            line,
-            at=at(line),
-            where=where,
-            value=ind.value,
-            why="比率不能超过100%，“≥100%”应写作“=100%”",
-        )
-    elif value == 100 and ind.op in ("≤", "<") and _MINIMUM_RATE.search(ind.name):
-        line, where = _where(record, src, ind)
-        record.flag(
-            "percent_bound_misused",
-            line,
-            at=at(line),
-            where=where,
-            value=ind.value,
-            why="这是越高越好的比率，“≤100%”不构成任何要求",
-        )
+        return
+    if value != 100:
+        return
+    if ind.op in ("≥", ">"):
+        why = "比率不能超过100%，“≥100%”应写作“=100%”"
+    elif ind.op in ("≤", "<") and _MINIMUM_RATE.search(ind.name):
+        why = "这是越高越好的比率，“≤100%”不构成任何要求"
+    else:
+        return
+    line, where = _where(record, src, ind)
+    record.flag("percent_bound_misused", line, at=at(line), where=where, value=ind.value, why=why)
 
 
 def _negative(record: Record, src: Sources, ind: Indicator) -> None:
