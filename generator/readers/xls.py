@@ -8,13 +8,14 @@ are ISO dates, as in .xlsx.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import xlrd
 
 from generator.readers.common import broken
-from generator.readers.xlsx import Box, format_value, sheet_table
+from generator.readers.xlsx import Box, format_value, read_sheets, sheet_table
 from generator.tables import Reading
 
 FORMAT = "Excel 97–2003"
@@ -27,17 +28,8 @@ def read(path: Path, file: str) -> Reading:
     except Exception as exc:  # not an .xls (a Word 97 file), cut, or encrypted
         reading.findings.append(broken(FORMAT, str(exc) or exc, path))
         return reading
-    for sheet in book.sheets():
-        try:
-            table = _sheet(book, sheet, file, len(reading.tables) + 1)
-        except Exception as exc:  # one bad sheet is reported; the others are still read
-            reading.findings.append(broken(FORMAT, exc, sheet=sheet.name))
-            continue
-        if table is not None:
-            reading.tables.append(table)
-    if not reading.tables and not reading.findings:
-        reading.findings.append(("no-tables", {}))
-    return reading
+    sheets = [(sheet.name, partial(_sheet, book, sheet, file)) for sheet in book.sheets()]
+    return read_sheets(reading, FORMAT, sheets)
 
 
 def _sheet(book: Any, sheet: Any, file: str, index: int) -> Any:

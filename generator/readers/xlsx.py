@@ -8,6 +8,8 @@ reads as "" with a formula-uncached finding; formulas are never evaluated.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +32,23 @@ def read(path: Path, file: str) -> Reading:
     except Exception as exc:  # zip, XML and openpyxl's own errors alike
         reading.findings.append(broken(FORMAT, str(exc) or exc, path))
         return reading
-    for ws in values.worksheets:
+    sheets = [
+        (ws.title, partial(_sheet, ws, formulas[ws.title], file, findings=reading.findings))
+        for ws in values.worksheets
+    ]
+    return read_sheets(reading, FORMAT, sheets)
+
+
+def read_sheets(
+    reading: Reading, fmt: str, sheets: Sequence[tuple[str, Callable[[int], Table | None]]]
+) -> Reading:
+    """Each sheet's table (its maker is given the table's number); one bad sheet is
+    reported and the others are still read; a workbook of empty sheets says so."""
+    for name, make in sheets:
         try:
-            table = _sheet(ws, formulas[ws.title], file, len(reading.tables) + 1, reading.findings)
-        except Exception as exc:  # one bad sheet is reported; the others are still read
-            reading.findings.append(broken(FORMAT, exc, sheet=ws.title))
+            table = make(len(reading.tables) + 1)
+        except Exception as exc:
+            reading.findings.append(broken(fmt, exc, sheet=name))
             continue
         if table is not None:
             reading.tables.append(table)
