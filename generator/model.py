@@ -194,6 +194,12 @@ class Flag(Model):
     message: Text
     line: int = 0  # source line it concerns; 0 = the whole table
     related: list[str] = Field(default_factory=list)  # ids of the projects it relates to
+    # the parts of the record it concerns, as correction paths: "funds.annual.total",
+    # "funds.period" (the column's rows), "indicators.12", "overview"; empty = the record
+    fields: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z0-9_]+)*$")]] = Field(
+        default_factory=list
+    )
+    OPTIONAL = frozenset(("fields",))
 
     @model_validator(mode="after")
     def _known(self) -> Flag:
@@ -262,12 +268,22 @@ class Record(Model):
             )
         return self
 
-    def flag(self, code: str, line: int = 0, /, *, related: Sequence[str] = (), **values: object) -> None:
-        """Add one quality flag: its note is the catalogue's template filled with `values`."""
+    def flag(
+        self,
+        code: str,
+        line: int = 0,
+        /,
+        *,
+        related: Sequence[str] = (),
+        fields: Sequence[str] = (),
+        **values: object,
+    ) -> None:
+        """Add one quality flag: its note is the catalogue's template filled with `values`;
+        `fields` are the parts of the record it concerns (marked in place on the page)."""
         note = problem(code, "", line, **values)
         if note.severity is not FLAG:
             raise ValueError(f"{code} is not a quality flag")
-        flag = Flag(code=code, message=note.message, line=line, related=list(related))
+        flag = Flag(code=code, message=note.message, line=line, related=list(related), fields=list(fields))
         if flag not in self.quality_notes:
             self.quality_notes.append(flag)
         if code not in self.quality_flags:
@@ -285,7 +301,8 @@ class Record(Model):
         out = self.model_dump(mode="python")
         out["quality_flags"] = sorted(set(out["quality_flags"]))
         out["quality_notes"] = sorted(
-            out["quality_notes"], key=lambda f: (f["code"], f["line"], f["message"])
+            out["quality_notes"],
+            key=lambda f: (f["code"], f["line"], f["message"]),
         )
         out["corrected_fields"] = sorted(out["corrected_fields"])
         return out

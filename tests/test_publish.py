@@ -237,3 +237,22 @@ def test_released_columns_are_never_renamed_dropped_or_retyped():
             numeric = c.name in NUMBERS or c.name.endswith("_yuan") or c.name == "project_count"
             assert (c.type in ("number", "integer")) == numeric, (table, c.name, c.type)
             assert c.title and c.description, (table, c.name)
+
+
+def test_quality_field_names_an_indicator_as_indicators_csv_does():
+    """quality.csv's `field` names an indicator by its scope and seq in indicators.csv."""
+    from generator.model import Indicator, Record, SourceRef
+    from generator.publish.schema import field_path
+
+    inds = [
+        Indicator(scope=s, level1="产出指标", level2="数量指标", name=n, value="1")
+        for s, n in (("period", "a"), ("annual", "a"), ("period", "b"))
+    ]
+    rec = Record(source=SourceRef(file="x.txt", line_start=1, line_end=2), indicators=inds)
+    assert [field_path(rec, f"indicators.{n}") for n in range(3)] == [
+        "indicators.period.1",
+        "indicators.annual.1",
+        "indicators.period.2",
+    ]
+    assert field_path(rec, "indicators.2.value") == "indicators.period.2.value"
+    assert field_path(rec, "funds.annual.total") == "funds.annual.total"

@@ -130,6 +130,8 @@ def test_funds_sum_mismatch():
         "第 1 行：年度资金的中央财政资金、省级财政资金、市县（区）财政资金、单位自筹、其他资金各行合计90元，"
         "而年度资金总额为100元，二者应相等"
     )
+    # the total and the rows it printed are marked in place, not the rows it left empty
+    assert note.fields == ["funds.annual.total", "funds.annual.central", "funds.annual.local"]
 
 
 def test_funds_sum_mismatch_period_column_and_fiscal_rows():
@@ -169,6 +171,7 @@ def test_text_amount_against_zero_total():
     assert "1,000,000元" in note.message
     assert "0元" in note.message
     assert note.message == "第 1 行：项目概况写“总投入100万元”（1,000,000元），而表中资金总额为0元"
+    assert note.fields == ["overview"]
 
 
 def test_text_amount_weak_word_against_zero_and_different_total():
@@ -462,6 +465,13 @@ def test_cost_exceeds_total():
     assert rec.quality_notes[0].message == (
         "第 1 行：实施期和年度成本指标“出版编印费”为100000元即100,000元，大于实施期和年度资金总额40,000元"
     )
+    # both sides' row and both totals
+    assert rec.quality_notes[0].fields == [
+        "indicators.0",
+        "indicators.1",
+        "funds.period.total",
+        "funds.annual.total",
+    ]
 
 
 def test_cost_ceiling_a_little_above_total_is_fine():
@@ -600,6 +610,18 @@ def test_fill_date_before_preparation_or_after_publication():
         "（2024年预算的表应在2023-07-01至2024-06-30之间填报）"
     )
     assert "晚于本年度预算的公开" in late.quality_notes[0].message
+    assert early.quality_notes[0].fields == ["fill_date"]
+
+
+def test_fill_date_after_the_documents_publication_date():
+    """With sources.yaml's `published`, the check knows when the document came out."""
+    after = _rec(year=2024, fill_date="2024-02-20")
+    before = _rec(year=2024, fill_date="2024-01-20")
+    compute_flags([after, before], FIXTURES, {"x.txt": "2024-02-01"})
+    assert (after.quality_flags, before.quality_flags) == (["fill_date_implausible"], [])
+    assert "晚于这份文件的公开日期2024-02-01" in after.quality_notes[0].message
+    # without the date, the same fill date is within the budget year's first half
+    assert _flags(_rec(year=2024, fill_date="2024-02-20")) == [[]]
 
 
 def test_earlier_year_amount():
@@ -629,6 +651,7 @@ def test_side_values_differ_names_the_rows():
     )
     assert "side_values_differ" in _flags(rec)[0]
     assert _messages(rec, "side_values_differ") == [(9, "第 9 行起：“扫描合格率”实施期≥95%、年度≥98%")]
+    assert rec.notes_for("side_values_differ")[0].fields == ["indicators.2", "indicators.3"]
 
 
 def test_side_indicators_differ():

@@ -128,6 +128,42 @@ def test_the_project_page_says_what_a_reader_needs(site_project):
         assert text in page
 
 
+def test_flagged_parts_are_marked_in_place(site_project):
+    """Every part a note names (an amount, an indicator row, a text) carries a ⚠ mark of
+    its flag's severity above the list of notes, linked to the note; an indicator's mark
+    sits in that indicator's row."""
+    from generator.model import Record
+    from generator.quality_codes import SEVERITY
+
+    checked = 0
+    for path in sorted((site_project.root / "data" / "records").glob("*.yaml")):
+        rec = Record.model_validate(load_yaml(path))
+        page = (site_project.root / "content" / "projects" / f"{rec.project_id}.md").read_text(
+            encoding="utf-8"
+        )
+        body, _, notes = page.partition("## 数据质量提示")
+        for note in rec.quality_notes:
+            if not note.fields:
+                continue
+            assert f'<span id="flag-{note.code}"></span>' in notes
+            for field in note.fields:
+                parts = field.split(".")
+                if parts[0] == "indicators" and len(parts) > 1:
+                    ind = rec.indicators[int(parts[1])]
+                    rows = [
+                        line for line in body.splitlines() if md_cell(ind.name) in line and "](#flag-" in line
+                    ]
+                    assert rows, (rec.project_id, field, ind.name)
+                else:
+                    assert "](#flag-" in body, (rec.project_id, field)
+                checked += 1
+        for line in body.splitlines():
+            for level, code in re.findall(r"\[⚠ (\S+)\]\(#flag-(\w+) ", line):
+                assert SEVERITY[code] == level
+                assert code in rec.quality_flags
+    assert checked >= 10
+
+
 def _expected(text: str) -> str:
     """What a reader should see: the text itself, control characters dropped, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", text)).strip()

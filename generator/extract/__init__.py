@@ -185,7 +185,8 @@ def _run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     applied = apply_corrections(data, load_corrections(paths, report), report)
     by_file = {s.file: s for s in stats}
     valid = _validated(data, by_file, report)
-    valid = _with_flags(valid, paths, [r.key for r in results])
+    dates = {s.file: s.published for s in sources if s.published}
+    valid = _with_flags(valid, paths, [r.key for r in results], dates)
     _no_projects(results, report)
     produced = {r.source.file for r in valid} | {published.source_file(t) for t in kept.values()}
     unread = {f: n for f, n in mentioned_files(paths).items() if f not in produced}
@@ -201,12 +202,16 @@ def _run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     return outcome
 
 
-def _with_flags(valid: list[Record], paths: Paths, documents: list[str]) -> list[Record]:
+def _with_flags(
+    valid: list[Record], paths: Paths, documents: list[str], dates: dict[str, str]
+) -> list[Record]:
     """The records with their quality flags, computed over all of them (the checks read the
     documents too). Cached in .cache/quality.json by a hash of the corrected records, the
-    documents' cache keys (content and code version): unchanged inputs, the same flags."""
+    documents' cache keys (content and code version) and their publication dates:
+    unchanged inputs, the same flags."""
     data = [r.model_dump(mode="json") for r in valid]
-    key = hashlib.sha256(json.dumps([documents, data], ensure_ascii=False).encode()).hexdigest()
+    blob = json.dumps([documents, sorted(dates.items()), data], ensure_ascii=False)
+    key = hashlib.sha256(blob.encode()).hexdigest()
     cache = paths.cache / "quality.json"
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
@@ -214,7 +219,7 @@ def _with_flags(valid: list[Record], paths: Paths, documents: list[str]) -> list
             return [Record.model_validate(r) for r in stored["records"]]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    quality.compute_flags(valid, paths.raw)
+    quality.compute_flags(valid, paths.raw, dates)
     cache.parent.mkdir(parents=True, exist_ok=True)
     records = [r.model_dump(mode="json") for r in valid]
     cache.write_text(json.dumps({"key": key, "records": records}, ensure_ascii=False), encoding="utf-8")

@@ -214,11 +214,17 @@ def _main_amount(record: Record) -> Amount:
 def _apply(record: Record, line: BudgetLine) -> None:
     record.budget_match = BudgetMatch(name=line.name, amount_yuan=line.amount_yuan, line=line.line)
     if _norm_name(record.project_name) != _norm_name(line.name):
-        record.flag("ocr_name_mismatch", line.line, name=line.name)
+        record.flag("ocr_name_mismatch", line.line, fields=["project_name"], name=line.name)
     own = _main_amount(record)
     within_rounding = (
         own is not None and line.amount_yuan is not None and abs(own - line.amount_yuan) <= _ROUNDING_YUAN
     )
     # the budget table prints 万元 to two decimals: 9,960 yuan is its 1.00, not a mismatch
     if line.amount_yuan not in _record_amounts(record) and not within_rounding:
-        record.flag("budget_amount_mismatch", line.line, own=_yuan(own), budget=_yuan(line.amount_yuan))
+        record.flag(
+            "budget_amount_mismatch",
+            line.line,
+            fields=["funds.annual.total"],
+            own=_yuan(own),
+            budget=_yuan(line.amount_yuan),
+        )

@@ -306,7 +306,7 @@ def _category(sheet: Sheet, found: Found, record: Record) -> str:
     if len({letter for letter, _ in options}) == 1 and not boxes:
         return f"{options[0][0]}类项目"
     if options:
-        record.flag("category_unmarked", sheet.row_line(cell.row))
+        record.flag("category_unmarked", sheet.row_line(cell.row), fields=["category"])
     return ""
 
 

@@ -92,6 +92,9 @@ def environment(templates: Path) -> Environment:
         link_url=fmt.link_url,
         pct=lambda v: f"{v:g}%",
         yaml_str=fmt.front_matter_title,
+        # a quality mark beside what it marks: a space between, nothing when there is none
+        after=lambda mark: f" {mark}" if mark else "",
+        before=lambda mark: f"{mark} " if mark else "",
     )
     return env
 

@@ -6,11 +6,12 @@ flags, similar projects and the source.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from generator.corpus import Corpus, Department, annual_total
-from generator.generate.fmt import yuan
+from generator.generate.fmt import md_text, yuan
 from generator.generate.similar import Similar
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
 from generator.quality import QUALITY_FLAGS
@@ -73,14 +74,58 @@ def shares(p: Record) -> list[Share]:
     return [Share(label, amount, round(100 * amount / total)) for label, amount in parts]
 
 
-def fund_rows(p: Record) -> list[tuple[str, Any, Any]]:
-    """(label, annual, period): annual first, as a reader compares this year's money."""
+@dataclass(frozen=True)
+class FundRow:
+    label: str
+    annual: float | int | None
+    period: float | int | None
+    annual_mark: str = ""
+    period_mark: str = ""
+
+
+def fund_rows(p: Record, marked: dict[str, str] | None = None) -> list[FundRow]:
+    """The funds table, annual first, as a reader compares this year's money; a flagged
+    amount carries its mark (`marks`). A flag on a column's rows as a whole
+    ("funds.annual") marks that column's total."""
+    m = marked or {}
     period, annual = p.funds.period, p.funds.annual
-    rows = [("资金总额", annual.total, period.total)]
+
+    def mark(scope: str, key: str) -> str:
+        whole = m.get(f"funds.{scope}", "") if key == "total" else ""
+        return m.get(f"funds.{scope}.{key}", "") or whole
+
+    rows = [FundRow("资金总额", annual.total, period.total, mark("annual", "total"), mark("period", "total"))]
     for key, label in FUND_SOURCES:
         if getattr(period, key) is not None or getattr(annual, key) is not None:
-            rows.append((label, getattr(annual, key), getattr(period, key)))
+            row = FundRow(
+                label, getattr(annual, key), getattr(period, key), mark("annual", key), mark("period", key)
+            )
+            rows.append(row)
     return rows
+
+
+_MARK_CLASS = {"严重": "bs-mark-high", "注意": "bs-mark-mid", "提示": "bs-mark-low"}
+
+
+def marks(p: Record) -> dict[str, str]:
+    """Each flagged part of the record, by its path ("funds.annual.total", "indicators.3",
+    "overview") -> the Markdown of its mark: the most severe flag's severity, linked to
+    that flag's note below, titled with its explanation. The mark is our own text."""
+    codes: dict[str, list[str]] = {}
+    for f in flags(p):  # most severe first
+        for note in f.notes:
+            for path in note.fields:
+                parts = path.split(".")
+                key = ".".join(parts[:2]) if parts[0] == "indicators" else path
+                if f.code not in codes.setdefault(key, []):
+                    codes[key].append(f.code)
+    out = {}
+    for key, found in codes.items():
+        first, level = found[0], severity(found[0])
+        title = QUALITY_FLAGS.get(first, first).replace('"', "”").rstrip("。")
+        more = f"，另有 {len(found) - 1} 类" if len(found) > 1 else ""
+        out[key] = f'[⚠ {level}](#flag-{first} "{title}{more}"){{ .bs-mark .{_MARK_CLASS[level]} }}'
+    return out
 
 
 def wan_cell(amount: float | int | None) -> str:
@@ -91,11 +136,13 @@ def wan_cell(amount: float | int | None) -> str:
     return f'<span title="{yuan(amount)}">{amount / 1e4:,.2f}</span>'
 
 
-def _grouped(indicators: list[Indicator]) -> list[dict[str, Any]]:
-    """Show level 1 and level 2 only on the first row of their group."""
+def _grouped(indicators: list[tuple[Indicator, list[int]]], marked: dict[str, str]) -> list[dict[str, Any]]:
+    """Show level 1 and level 2 only on the first row of their group; a row carries the
+    mark of any record row it stands for (both sides' when one table shows both)."""
     out, last1, last2 = [], None, None
-    for ind in indicators:
+    for ind, shown in indicators:
         row = ind.model_dump()
+        row["mark"] = next((marked[k] for n in shown if (k := f"indicators.{n}") in marked), "")
         if ind.level1 == last1:
             row["level1"] = ""
             if ind.level2 == last2:
@@ -105,19 +152,27 @@ def _grouped(indicators: list[Indicator]) -> list[dict[str, Any]]:
     return out
 
 
-def indicator_tables(p: Record) -> list[tuple[str, list[dict[str, Any]], bool]]:
+def indicator_tables(
+    p: Record, marked: dict[str, str] | None = None
+) -> list[tuple[str, list[dict[str, Any]], bool]]:
+    m = marked or {}
     keys = ("level1", "level2", "name", "value", "description", "basis")
-    period = [i for i in p.indicators if i.scope == "period"]
-    annual = [i for i in p.indicators if i.scope == "annual"]
+    period = [(i, n) for n, i in enumerate(p.indicators) if i.scope == "period"]
+    annual = [(i, n) for n, i in enumerate(p.indicators) if i.scope == "annual"]
     extra = any(i.description or i.basis for i in p.indicators)
-    same = [[getattr(i, k) for k in keys] for i in period] == [[getattr(i, k) for k in keys] for i in annual]
+
+    def row(i: Indicator) -> list[object]:
+        return [getattr(i, k) for k in keys]
+
+    same = [row(i) for i, _ in period] == [row(i) for i, _ in annual]
     if period and same:
-        return [("实施期与年度指标（两栏相同）", _grouped(period), extra)]
+        both = [(i, [n, a]) for (i, n), (_, a) in zip(period, annual, strict=True)]
+        return [("实施期与年度指标（两栏相同）", _grouped(both, m), extra)]
     tables = []
     if annual:
-        tables.append(("年度指标", _grouped(annual), extra))
+        tables.append(("年度指标", _grouped([(i, [n]) for i, n in annual], m), extra))
     if period:
-        tables.append(("实施期指标", _grouped(period), extra))
+        tables.append(("实施期指标", _grouped([(i, [n]) for i, n in period], m), extra))
     return tables
 
 
@@ -126,6 +181,20 @@ def flags(p: Record) -> list[FlagView]:
     codes = sorted(set(p.quality_flags) - DOCUMENT_FLAGS)
     views = [FlagView(c, QUALITY_FLAGS.get(c, c), severity(c), p.notes_for(c)) for c in codes]
     return sorted(views, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.code))
+
+
+def note_md(note: Flag, served: str) -> str:
+    """A flag's note as Markdown: its text escaped, and the source line it cites linked to
+    our copy of the document opened at that line (the note's leading "第 N 行", else a
+    trailing one)."""
+    text = md_text(note.message)
+    if not note.line:
+        return text
+    where = f"第 {note.line:,} 行"
+    link = f"[{where}](../source.md?doc={served}&lines={note.line}-{note.line})" if served else where
+    if text.startswith(where):
+        return link + text[len(where) :]
+    return f"{text}（原文{link}）"
 
 
 def similar_view(
@@ -137,17 +206,21 @@ def similar_view(
 def context(p: Record, corpus: Corpus, by_id: dict[str, Record], similar: list[Similar]) -> dict[str, Any]:
     """Everything templates/project.md.j2 is given for one project."""
     dept = corpus.department_of[p.project_id]
+    document = corpus.document_of[p.source.file]
+    marked = marks(p)
     return {
         "p": p,
         "title": corpus.title(p),
         "printed_name": p.project_name if corpus.title(p).split(" · ")[0] != p.project_name else "",
         "dept": dept,
         "region": dept.region,
-        "document": corpus.document_of[p.source.file],
+        "document": document,
         "shares": shares(p),
-        "fund_rows": fund_rows(p),
-        "sections": [(title, getattr(p, key)) for key, title in SECTIONS],
-        "indicator_tables": indicator_tables(p),
-        "flags": flags(p),
+        "fund_rows": fund_rows(p, marked),
+        "sections": [(title, getattr(p, key), marked.get(key, "")) for key, title in SECTIONS],
+        "indicator_tables": indicator_tables(p, marked),
+        "marks": defaultdict(str, marked),  # a part without a flag: no mark
+        "marked_any": bool(marked),
+        "flags": [(f, [note_md(n, document.served) for n in f.notes if n.message]) for f in flags(p)],
         "similar": similar_view(similar, by_id, corpus),
     }

@@ -232,6 +232,24 @@ DEPARTMENTS: tuple[Column, ...] = (
     Column("page_url", "string", "部门页", "本站部门页的相对网址。", "", lambda d: f"departments/{d.key}/"),
 )
 
+
+def field_path(p: Record, path: str) -> str:
+    """A flag's field as the downloads name it: a record path, except that an indicator
+    is named by its scope and seq in indicators.csv ("indicators.3" -> "indicators.annual.1")."""
+    parts = path.split(".")
+    if (
+        parts[0] != "indicators"
+        or len(parts) < 2
+        or not parts[1].isdigit()
+        or int(parts[1]) >= len(p.indicators)
+    ):
+        return path
+    n = int(parts[1])
+    scope = p.indicators[n].scope
+    seq = sum(1 for i in p.indicators[: n + 1] if i.scope == scope)
+    return ".".join(["indicators", scope, str(seq), *parts[2:]])
+
+
 # quality rows are (project, seq, flag)
 QUALITY: tuple[Column, ...] = (
     col(
@@ -274,6 +292,16 @@ QUALITY: tuple[Column, ...] = (
         "严重（金额或数量错了、互相矛盾）、注意（不一致或不合常理）、提示（表没有按要求填写）。",
         "",
         lambda r: SEVERITY.get(r[2].code, "注意"),
+    ),
+    Column(
+        "field",
+        "string",
+        "所指字段",
+        "提示所指的字段，用分号分隔：funds.annual.total（年度资金总额）、funds.period（实施期的各行）、"
+        "overview（项目概况）等；indicators.annual.2 指 indicators.csv 中该项目 scope 为 annual、"
+        "seq 为 2 的指标；为空表示整张表。",
+        "",
+        lambda r: ";".join(field_path(r[0], f) for f in r[2].fields),
     ),
 )
 

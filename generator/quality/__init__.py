@@ -54,13 +54,15 @@ _RECORD_CHECKS: tuple[Callable[[Record, Sources], None], ...] = (
 )
 
 
-def compute_flags(records: list[Record], raw: Path | None = None) -> None:
+def compute_flags(
+    records: list[Record], raw: Path | None = None, published: dict[str, str] | None = None
+) -> None:
     """Add the generic quality flags to every record (deterministic, in place).
 
     `raw` is the folder of the published documents (default data/raw under the working
     directory), read to cite the line of a row; without it a note cites the table's
-    first line."""
-    src = Sources(raw if raw is not None else DEFAULT_RAW)
+    first line. `published` gives each document's publication date, when known."""
+    src = Sources(raw if raw is not None else DEFAULT_RAW, dict(published or {}))
     for rec in records:
         if "table_truncated" in rec.quality_flags:
             continue

@@ -136,6 +136,8 @@ class Sources:
     """The published documents, to cite the line of a row: a note names where it is."""
 
     raw: Path | None
+    # document file -> its publication date (YYYY-MM-DD) from sources.yaml, when given
+    published: dict[str, str] = field(default_factory=dict)
     _cache: dict[str, list[str] | None] = field(default_factory=dict)
     _squashed: dict[str, list[str]] = field(default_factory=dict)
     _tables: dict[tuple[str, tuple[tuple[int, int], ...]], str] = field(default_factory=dict)
@@ -242,3 +244,12 @@ class Sources:
 
 def first(items: Iterable[str]) -> str:
     return next(iter(items), "")
+
+
+def rows_of(record: Record, ind: Indicator) -> list[str]:
+    """The indicator's path in the record, and the same row's on the other side."""
+    return [
+        f"indicators.{i}"
+        for i, x in enumerate(record.indicators)
+        if x is ind or (x.scope != ind.scope and (x.name, x.value) == (ind.name, ind.value))
+    ]

@@ -6,7 +6,18 @@ import re
 from decimal import Decimal
 
 from generator.model import Indicator, Record
-from generator.quality.common import SCOPE_NAMES, Sources, at, close, dec, is_cost, money_unit, totals, yuan
+from generator.quality.common import (
+    SCOPE_NAMES,
+    Sources,
+    at,
+    close,
+    dec,
+    is_cost,
+    money_unit,
+    rows_of,
+    totals,
+    yuan,
+)
 
 # a cost per unit × a quantity may exceed the budget by this much before it is flagged:
 # targets are often rounded up ("≥200人") and rates are ceilings ("≤300元/人/月")
@@ -67,6 +78,7 @@ def check_costs(record: Record, src: Sources) -> None:
             record.flag(
                 "implausible_unit",
                 line,
+                fields=rows_of(record, ind),
                 at=at(line),
                 name=ind.name,
                 value=ind.value,
@@ -77,9 +89,7 @@ def check_costs(record: Record, src: Sources) -> None:
     if flagged:
         return
     # keyed by the amounts, so that a name cut short on one side still makes one note
-    found: dict[
-        tuple[str, str, str], tuple[str, str, list[str]]
-    ] = {}  # one note for both sides when they agree
+    found: dict[tuple[str, str, str], tuple[str, str, list[str], list[str]]] = {}
     for scope in ("period", "annual"):
         total = _scope_total(record, scope)
         if total is None:
@@ -99,9 +109,11 @@ def check_costs(record: Record, src: Sources) -> None:
         ]
         if over:
             ind, v = over[0]
-            found.setdefault(("cost_exceeds_total", yuan(v), yuan(total)), (ind.name, ind.value, []))[
-                2
-            ].append(scope)
+            note = found.setdefault(
+                ("cost_exceeds_total", yuan(v), yuan(total)), (ind.name, ind.value, [], [])
+            )
+            note[2].append(scope)
+            note[3].extend([*rows_of(record, ind), f"funds.{scope}.total"])
             continue
         # the same item on both lines of a wrapped row is one item
         distinct = {(ind.name, v) for ind, v in items}
@@ -109,17 +121,39 @@ def check_costs(record: Record, src: Sources) -> None:
         if len(distinct) >= 2 and summed > total and not close(summed, total):
             names = "、".join(f"“{n}”{yuan(v)}" for n, v in sorted(distinct, key=lambda x: -x[1]))
             key = ("cost_items_exceed_total", yuan(summed), yuan(total))
-            found.setdefault(key, (items[0][0].name, names, []))[2].append(scope)
-    for (code, amount, total_text), (name, what, scopes) in found.items():
+            note = found.setdefault(key, (items[0][0].name, names, [], []))
+            note[2].append(scope)
+            note[3].extend(
+                [*(f"indicators.{record.indicators.index(i)}" for i, _ in items), f"funds.{scope}.total"]
+            )
+    for (code, amount, total_text), (name, what, scopes, paths) in found.items():
         scope = "和".join(SCOPE_NAMES[s] for s in scopes)
+        fields = list(dict.fromkeys(paths))
         if code == "cost_exceeds_total":
             line = src.find_row(record, name, what)
             record.flag(
-                code, line, at=at(line), scope=scope, name=name, value=what, yuan=amount, total=total_text
+                code,
+                line,
+                fields=fields,
+                at=at(line),
+                scope=scope,
+                name=name,
+                value=what,
+                yuan=amount,
+                total=total_text,
             )
         else:
             line = src.find(record, name)
-            record.flag(code, line, at=at(line), scope=scope, items=what, summed=amount, total=total_text)
+            record.flag(
+                code,
+                line,
+                fields=fields,
+                at=at(line),
+                scope=scope,
+                items=what,
+                summed=amount,
+                total=total_text,
+            )
 
 
 _PER_UNIT = re.compile(r"^/(?P<what>[^/]+?)(?:[/·.]?(?P<time>月|年))?$")
@@ -177,6 +211,7 @@ def check_unit_costs(record: Record, src: Sources) -> None:
                 record.flag(
                     "unit_cost_exceeds_total",
                     line,
+                    fields=[*rows_of(record, ind), *rows_of(record, qty), f"funds.{scope}.total"],
                     at=at(line),
                     scope=SCOPE_NAMES[scope],
                     name=ind.name,
@@ -219,6 +254,7 @@ def check_budget_table_cost(record: Record, src: Sources) -> None:
             record.flag(
                 "cost_budget_mismatch",
                 line,
+                fields=rows_of(record, ind),
                 at=at(line),
                 name=ind.name,
                 value=ind.value,

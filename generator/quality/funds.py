@@ -69,6 +69,10 @@ def check_fund_rows(record: Record, src: Sources) -> None:
             rows=_row_labels(family),
             parts=yuan(parts),
             total=yuan(total),
+            fields=[
+                f"funds.{scope}.total",
+                *(f"funds.{scope}.{k}" for k in family if _printed(record, scope, k)),
+            ],
         )
 
 
@@ -90,8 +94,13 @@ def _crossed(record: Record, bad: dict[str, tuple[tuple[str, ...], Decimal]], sr
         period=yuan(period),
         annual_parts=yuan(a_parts),
         annual=yuan(annual),
+        fields=["funds.period", "funds.annual"],
     )
     return True
+
+
+def _printed(record: Record, scope: str, key: str) -> bool:
+    return getattr(getattr(record.funds, scope), key) is not None
 
 
 def _years_said(record: Record) -> str:
@@ -108,11 +117,14 @@ def check_period_vs_annual(record: Record, src: Sources) -> None:
     p, a = dec(period), dec(annual)
     line = funds_line(record, src)
     values = {"at": at(line), "annual": yuan(a), "period": yuan(p)}
+    both = ["funds.annual.total", "funds.period.total"]
     if p == 0 and a > 0:
-        record.flag("period_total_zero", line, **values)
+        record.flag("period_total_zero", line, fields=both, **values)
     elif a > p > 0:
-        record.flag("annual_exceeds_period", line, **values)
+        record.flag("annual_exceeds_period", line, fields=both, **values)
     elif record.period_years == 1 and p > a > 0 and not close(a, p):
-        record.flag("one_year_totals_differ", line, **values)
+        record.flag("one_year_totals_differ", line, fields=[*both, "period_years"], **values)
     elif record.period_years is not None and record.period_years > 1 and p == a > 0:
-        record.flag("period_equals_annual", line, which=_years_said(record), **values)
+        record.flag(
+            "period_equals_annual", line, which=_years_said(record), fields=[*both, "period_years"], **values
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from generator.model import Indicator, Record
-from generator.quality.common import SCOPE_NAMES, TEXT_FIELDS, Sources, at
+from generator.quality.common import SCOPE_NAMES, TEXT_FIELDS, Sources, at, rows_of
 
 _DOUBLED = re.compile(r"^(?P<x>.{2,}?)(?P=x)$", re.S)
 
@@ -51,7 +51,8 @@ def check_sides(record: Record, src: Sources) -> None:
     if rows:
         line = src.find_row(record, rows[0][0].name, rows[0][0].value)
         text = "；".join(f"“{x.name}”实施期{x.value}、年度{y.value}" for x, y in rows)
-        record.flag("side_values_differ", line, at=at(line), rows=text)
+        fields = [f for x, y in rows for f in (*rows_of(record, x), *rows_of(record, y))]
+        record.flag("side_values_differ", line, fields=list(dict.fromkeys(fields)), at=at(line), rows=text)
     pairs = [
         (x, y)
         for x, y in zip(only_p, only_a, strict=False)
@@ -62,6 +63,7 @@ def check_sides(record: Record, src: Sources) -> None:
         record.flag(
             "side_indicators_differ",
             line,
+            fields=[f for x, y in pairs for f in (*rows_of(record, x), *rows_of(record, y))],
             at=at(line),
             period="、".join(f"“{x.name}”" for x, _ in pairs),
             annual="、".join(f"“{y.name}”" for _, y in pairs),
@@ -72,6 +74,7 @@ def check_repeats(record: Record, src: Sources) -> None:
     """The same row (name and value) twice on one side of the table."""
     for scope in ("period", "annual"):
         seen: set[tuple[str, str]] = set()
+        first: dict[tuple[str, str], Indicator] = {}
         for ind in _side(record, scope):
             key = (_key(ind.name), _key(ind.value))
             # printed more often than the rows we read: not a wrapped cell read twice
@@ -80,9 +83,13 @@ def check_repeats(record: Record, src: Sources) -> None:
             two_sided = bool(_side(record, "period")) and bool(_side(record, "annual"))
             if key in seen and (printed is None or printed >= max(read, 3 if two_sided else 2)):
                 line = src.find_row(record, ind.name, ind.value)
+                paths = [
+                    f"indicators.{i}" for i, x in enumerate(record.indicators) if x is ind or x is first[key]
+                ]
                 record.flag(
                     "indicator_repeated",
                     line,
+                    fields=paths,
                     at=at(line),
                     scope=SCOPE_NAMES[scope],
                     name=ind.name,
@@ -90,16 +97,18 @@ def check_repeats(record: Record, src: Sources) -> None:
                 )
                 break
             seen.add(key)
+            first.setdefault(key, ind)
 
 
 def check_doubled_text(record: Record, src: Sources) -> None:
     """A cell whose text is the same words twice: "有效保障有效保障"."""
-    cells: list[tuple[str, str]] = [("项目名称", record.project_name)]
-    cells += [(str(Record.model_fields[f].title), getattr(record, f)) for f in TEXT_FIELDS]
-    for ind in record.indicators:
-        cells += [(f"指标“{ind.name}”的指标值", ind.value), ("三级指标", ind.name)]
+    cells: list[tuple[str, str, str]] = [("项目名称", record.project_name, "project_name")]
+    cells += [(str(Record.model_fields[f].title), getattr(record, f), f) for f in TEXT_FIELDS]
+    for n, ind in enumerate(record.indicators):
+        path = f"indicators.{n}"
+        cells += [(f"指标“{ind.name}”的指标值", ind.value, path), ("三级指标", ind.name, path)]
     done: set[str] = set()
-    for where, text in cells:
+    for where, text, path in cells:
         t = _key(text)
         m = _DOUBLED.match(t)
         if not m or t in done or re.fullmatch(r"[\d.%]+", t) or len(set(m.group("x"))) < 2:
@@ -108,7 +117,7 @@ def check_doubled_text(record: Record, src: Sources) -> None:
             continue  # the two sides' cells side by side, joined by our reading of the PDF
         done.add(t)
         line = src.find(record, text)
-        record.flag("text_doubled", line, at=at(line), where=where, text=text)
+        record.flag("text_doubled", line, fields=[path], at=at(line), where=where, text=text)
 
 
 def check_truncated_names(record: Record, src: Sources) -> None:
@@ -136,4 +145,7 @@ def check_truncated_names(record: Record, src: Sources) -> None:
         if full and name not in done:
             done.add(name)
             line = src.find_row(record, ind.name, ind.value)
-            record.flag("indicator_name_truncated", line, at=at(line), name=ind.name, full=full)
+            fields = [f"indicators.{i}" for i, x in enumerate(record.indicators) if _key(x.name) == name]
+            record.flag(
+                "indicator_name_truncated", line, fields=fields, at=at(line), name=ind.name, full=full
+            )

@@ -72,6 +72,7 @@ def _flag_text(
     record.flag(
         "text_amount_mismatch",
         line,
+        fields=[field_name],
         at=at(line),
         field=_FIELD_TITLES[field_name],
         phrase=phrase,
@@ -133,6 +134,7 @@ def check_earlier_year_amount(record: Record, src: Sources) -> None:
                 record.flag(
                     "earlier_year_amount",
                     line,
+                    fields=[field_name],
                     at=at(line),
                     field=_FIELD_TITLES[field_name],
                     phrase=m.group(0),
@@ -145,18 +147,28 @@ def check_earlier_year_amount(record: Record, src: Sources) -> None:
 
 def check_fill_date(record: Record, src: Sources) -> None:
     """Budgets for a year are prepared in the second half of the year before and
-    published in the first months of the year: a fill date outside is not this table's."""
+    published in its first months: a fill date before that is another year's table. A
+    fill date after the document's publication date (sources.yaml `published`) cannot be;
+    without that date, one after the budget year's first half is implausible."""
     if not record.fill_date or record.year is None:
         return
     filled = date.fromisoformat(record.fill_date)
-    earliest, latest = date(record.year - 1, 7, 1), date(record.year, 6, 30)
+    published = src.published.get(record.source.file, "")
+    earliest = date(record.year - 1, 7, 1)
+    latest = date.fromisoformat(published) if published else date(record.year, 6, 30)
     if earliest <= filled <= latest:
         return
     line = src.find(record, "填报日期")
-    when = "早于本年度预算的编制" if filled < earliest else "晚于本年度预算的公开"
+    if filled < earliest:
+        when = "早于本年度预算的编制"
+    elif published:
+        when = f"晚于这份文件的公开日期{published}"
+    else:
+        when = "晚于本年度预算的公开"
     record.flag(
         "fill_date_implausible",
         line,
+        fields=["fill_date"],
         at=at(line),
         date=record.fill_date,
         year=record.year,

@@ -17,6 +17,7 @@ from generator.quality.common import (
     at,
     cn_number,
     number,
+    rows_of,
 )
 
 # rates that a project wants high: a ceiling of 100% says nothing
@@ -41,9 +42,9 @@ _BAD_DATE = re.compile(
 _SCALE = 10  # a quantity ten times every figure the texts give in the same unit
 
 
-def _where(record: Record, src: Sources, ind: Indicator) -> tuple[int, str]:
+def _where(record: Record, src: Sources, ind: Indicator) -> tuple[int, str, list[str]]:
     line = src.find_row(record, ind.name, ind.value)
-    return line, f"{SCOPE_NAMES[ind.scope]}指标“{ind.name or '（无名称）'}”"
+    return line, f"{SCOPE_NAMES[ind.scope]}指标“{ind.name or '（无名称）'}”", rows_of(record, ind)
 
 
 def check_values(record: Record, src: Sources) -> None:
@@ -70,8 +71,8 @@ def _percent(record: Record, src: Sources, ind: Indicator) -> None:
     if _MAXIMUM_RATE.search(ind.name):
         return
     if value > 100:
-        line, where = _where(record, src, ind)
-        record.flag("percent_too_high", line, at=at(line), where=where, value=ind.value)
+        line, where, rows = _where(record, src, ind)
+        record.flag("percent_too_high", line, fields=rows, at=at(line), where=where, value=ind.value)
         return
     if value != 100:
         return
@@ -81,21 +82,23 @@ def _percent(record: Record, src: Sources, ind: Indicator) -> None:
         why = "这是越高越好的比率，“≤100%”不构成任何要求"
     else:
         return
-    line, where = _where(record, src, ind)
-    record.flag("percent_bound_misused", line, at=at(line), where=where, value=ind.value, why=why)
+    line, where, rows = _where(record, src, ind)
+    record.flag(
+        "percent_bound_misused", line, fields=rows, at=at(line), where=where, value=ind.value, why=why
+    )
 
 
 def _negative(record: Record, src: Sources, ind: Indicator) -> None:
     m = _NEGATIVE.search(ind.value.strip())
     if m and not re.search(r"\d\s*[-－−]\s*\d", ind.value):
-        line, where = _where(record, src, ind)
-        record.flag("negative_value", line, at=at(line), where=where, value=ind.value)
+        line, where, rows = _where(record, src, ind)
+        record.flag("negative_value", line, fields=rows, at=at(line), where=where, value=ind.value)
 
 
 def _unit_only(record: Record, src: Sources, ind: Indicator) -> None:
     if ind.number is None and _UNIT_ONLY.match(ind.value.strip()):
-        line, where = _where(record, src, ind)
-        record.flag("unit_without_number", line, at=at(line), where=where, value=ind.value)
+        line, where, rows = _where(record, src, ind)
+        record.flag("unit_without_number", line, fields=rows, at=at(line), where=where, value=ind.value)
 
 
 def _bad_date(record: Record, src: Sources, ind: Indicator) -> None:
@@ -104,8 +107,10 @@ def _bad_date(record: Record, src: Sources, ind: Indicator) -> None:
         return
     if m.group("m") and not 1 <= int(m.group("m")) <= 12:
         return
-    line, where = _where(record, src, ind)
-    record.flag("date_malformed", line, at=at(line), where=where, value=ind.value, part=m.group(0))
+    line, where, rows = _where(record, src, ind)
+    record.flag(
+        "date_malformed", line, fields=rows, at=at(line), where=where, value=ind.value, part=m.group(0)
+    )
 
 
 _TEXT_FIGURE = re.compile(rf"(?P<num>{NUMBER}|{CN_NUMBER})\s*(?P<unit>[^\d\s，,。；;、（）()]{{1,2}})")
@@ -149,10 +154,11 @@ def check_scale(record: Record, src: Sources) -> None:
         if not stated or every * _SCALE > Decimal(str(ind.number)):
             continue
         seen.add(ind.name)
-        line, where = _where(record, src, ind)
+        line, where, rows = _where(record, src, ind)
         record.flag(
             "quantity_out_of_scale",
             line,
+            fields=rows,
             at=at(line),
             where=where,
             value=ind.value,

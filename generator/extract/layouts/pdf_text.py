@@ -158,7 +158,13 @@ def _attribute(record: Record, raw: str, line_no: int) -> None:
     record.period_years = parse_years(period) if re.fullmatch(r"\d+\s*年", period) else None
     # the form printed the wrong thing in a cell: keep what is printed, say so
     if "项目" not in attr or not re.fullmatch(r"\d+\s*年", period):
-        record.flag("header_cell_misplaced", line_no, text=squash_spaces(raw), target="项目属性、项目期")
+        record.flag(
+            "header_cell_misplaced",
+            line_no,
+            fields=["attribute", "period_years"],
+            text=squash_spaces(raw),
+            target="项目属性、项目期",
+        )
         if record.period_years is None:
             # "一次性项目（ 1年结束）" printed under 项目期 still states the years
             record.period_years = parse_years(period)
@@ -173,7 +179,13 @@ def _funds(record: Record, lines: list[str], start: int, end: int) -> None:
             funds.period.total = parse_amount(m.group(1))
             funds.annual.total = parse_amount(m.group(2))
             if funds.annual.total is None or funds.period.total is None:
-                record.flag("header_cell_misplaced", i + 1, text=squash_spaces(raw), target="资金总额")
+                record.flag(
+                    "header_cell_misplaced",
+                    i + 1,
+                    fields=["funds.period.total", "funds.annual.total"],
+                    text=squash_spaces(raw),
+                    target="资金总额",
+                )
             continue
         for label, attr in _FUND_ROWS:
             m = re.match(rf"^{re.escape(label)}\s*(.*?)\s*{re.escape(label)}\s*(.*)$", raw)
@@ -801,10 +813,11 @@ def _indicators(record: Record, tokens: list[_Word | _Label]) -> bool:
 def _indicator(record: Record, scope: str, row: _SideRow, name_width: int = 0) -> Indicator:
     name, value = _split_name_value(row.words, name_width)
     level2 = canonical_level2(row.label.level2) or clean_label(row.label.level2)
+    here = [f"indicators.{len(record.indicators)}"]  # the row this indicator becomes
     if not value:
-        record.flag("indicator_value_missing", row.words[0].line, name=name)
+        record.flag("indicator_value_missing", row.words[0].line, fields=here, name=name)
     if not name:
-        record.flag("indicator_name_missing", row.words[0].line, value=value)
+        record.flag("indicator_name_missing", row.words[0].line, fields=here, value=value)
     op, number, unit = parse_value(value)
     return Indicator(
         scope=scope,

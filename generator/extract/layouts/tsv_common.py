@@ -778,7 +778,7 @@ def _fill_header(record: Record, head: Header) -> None:
         setattr(record, key, head.get(key))
     record.category = head.category
     if head.category_line and not head.category:
-        record.flag("category_unmarked", head.category_line)
+        record.flag("category_unmarked", head.category_line, fields=["category"])
 
 
 def _missing_parts(pages: list[Parsed], record: Record) -> list[str]:
@@ -826,6 +826,7 @@ def flag_truncated_departments(records: list[tuple[Record, int]]) -> None:
             r.flag(
                 "department_name_truncated",
                 line,
+                fields=["department_name"],
                 printed=r.department_name,
                 full=full[-1],
                 code=r.department_code,
