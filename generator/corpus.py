@@ -33,6 +33,24 @@ def counted_total(projects: list[Record], repeats: frozenset[str]) -> float:
     return sum(annual_total(p) for p in projects if p.project_id not in repeats)
 
 
+def by_source(projects: list[Record], repeats: frozenset[str]) -> list[tuple[str, float]]:
+    """Annual amounts per fund source, only the sources that appear; a duplicate
+    submission counts once, as in the totals."""
+    sums: dict[str, float] = defaultdict(float)
+    for p in projects:
+        if p.project_id in repeats:
+            continue
+        for key, _ in FUND_SOURCES:
+            sums[key] += float(getattr(p.funds.annual, key) or 0)
+    return [(label, sums[key]) for key, label in FUND_SOURCES if sums[key]]
+
+
+def source_shares(amounts: list[tuple[str, float]], total: float) -> list[tuple[str, float, int]]:
+    """(label, amount, per cent of the annual total), largest first."""
+    ordered = sorted(amounts, key=lambda x: -x[1])
+    return [(label, amount, round(100 * amount / total) if total else 0) for label, amount in ordered]
+
+
 @dataclass(frozen=True)
 class RegionDocument:
     """A published document of a region, and the name our plain-text copy is served under."""
@@ -59,12 +77,10 @@ class Department:
         return counted_total(self.projects, self.repeats)
 
     def by_source(self) -> list[tuple[str, float]]:
-        """Annual amounts per fund source, only the sources that appear."""
-        sums: dict[str, float] = defaultdict(float)
-        for p in self.projects:
-            for key, _ in FUND_SOURCES:
-                sums[key] += float(getattr(p.funds.annual, key) or 0)
-        return [(label, sums[key]) for key, label in FUND_SOURCES if sums[key]]
+        return by_source(self.projects, self.repeats)
+
+    def source_shares(self) -> list[tuple[str, float, int]]:
+        return source_shares(self.by_source(), self.annual_total)
 
 
 @dataclass
@@ -96,6 +112,10 @@ class Region:
     @property
     def repeats(self) -> int:
         return sum(len(d.repeats) for d in self.departments)
+
+    def source_shares(self) -> list[tuple[str, float, int]]:
+        repeats = frozenset().union(*(d.repeats for d in self.departments))
+        return source_shares(by_source(self.projects, repeats), self.annual_total)
 
     @property
     def document_notes(self) -> list[tuple[str, str]]:

@@ -160,6 +160,13 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
     return sorted(out, key=lambda f: (order.index(f["severity"]), -f["money"], f["code"]))
 
 
+def _department_bars(depts: list[Department]) -> list[tuple[str, float]]:
+    """A chart's bars for departments: two with one name (中阳县's two 县委办公室 codes)
+    are told apart by their codes, put first so that a long name cut short keeps them."""
+    names = Counter(d.name for d in depts)
+    return [(f"{d.code} {d.name}" if names[d.name] > 1 else d.name, d.annual_total) for d in depts]
+
+
 def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Record, Department]]:
     top = sorted(projects, key=lambda p: (-annual_total(p), p.project_id))[:n]
     return [(p, corpus.department_of[p.project_id]) for p in top]
@@ -185,16 +192,14 @@ def write_site_pages(
         w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d)
     for r in corpus.regions:
         depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
+        w.chart(f"region-{r.slug}", _department_bars(depts[:TOP_N]), f"{r.name}：各部门年度资金")
+        largest = _largest(r.projects, corpus, 10)
         w.chart(
-            f"region-{r.slug}", [(d.name, d.annual_total) for d in depts[:TOP_N]], f"{r.name}：各部门年度资金"
+            f"region-{r.slug}-projects",
+            [(corpus.title(p), annual_total(p)) for p, _ in largest],
+            f"{r.name}：年度资金最多的项目",
         )
-        w.page_with_charts(
-            "region.md.j2",
-            f"regions/{r.slug}.md",
-            r=r,
-            departments=depts,
-            largest=_largest(r.projects, corpus, 10),
-        )
+        w.page_with_charts("region.md.j2", f"regions/{r.slug}.md", r=r, departments=depts, largest=largest)
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
     w.page("departments.md.j2", "departments/index.md", departments=all_depts)

@@ -1,6 +1,6 @@
 """Bar charts as static SVG: no JavaScript, no network, readable on a 375-px phone
-(labels sit above their bars, the drawing scales to the page width). Every chart is
-shown next to a table with the same numbers."""
+(labels and amounts sit above their bars in fixed-size text; the bars take the page's
+width). Every chart is shown next to a table with the same numbers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from html import escape
 
 from generator.generate.fmt import wan
 
-_W = 360  # viewBox width ≈ a phone column, so 13-unit text stays 13 px on a 375-px screen
 _BAR_H = 14
-_ROW_H = 40
+_ROW_H = 44
 _PAD = 8
-_LABEL_MAX = 25  # characters of a label shown before "…" (25 × 13 px fits 344 px)
+_FONT = 14  # px, in any width: the drawing has no viewBox, so its text never shrinks
+_LABEL_MAX = 16  # characters of a label shown before "…" (label and amount fit 320 px)
 
 
 def _label(text: str) -> str:
@@ -20,29 +20,26 @@ def _label(text: str) -> str:
 
 
 def bar_chart(items: list[tuple[str, float]], title: str) -> str:
-    """Horizontal bars of amounts in yuan, largest first as given."""
+    """Horizontal bars of amounts in yuan, largest first as given. The drawing takes the
+    page's width (bars in per cent of it) while its text stays at 14-15 px, so a phone
+    shows it as readable as a desktop; each label carries its amount above its bar."""
     top = max((v for _, v in items), default=0) or 1
-    height = _PAD * 2 + 24 + _ROW_H * len(items)
+    height = _PAD * 2 + 26 + _ROW_H * len(items)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="15" font-weight="bold" fill="#222">'
+        f'<text x="{_PAD}" y="{_PAD + 16}" font-size="15" font-weight="bold" fill="#212121">'
         f"{escape(title)}</text>",
     ]
     for n, (label, value) in enumerate(items):
-        y = _PAD + 24 + n * _ROW_H
-        width = max(1.0, (_W - 2 * _PAD) * value / top)
-        out.append(f'<text x="{_PAD}" y="{y + 16}" font-size="13" fill="#333">{escape(_label(label))}</text>')
-        out.append(f'<rect x="{_PAD}" y="{y + 22}" width="{width:.1f}" height="{_BAR_H}" fill="#3f6ec6"/>')
-        text_x = min(_PAD + width + 4, _W - _PAD)
-        anchor = "end" if text_x >= _W - 80 else "start"
-        fill = "#fff" if anchor == "end" else "#333"
-        x = _PAD + width - 4 if anchor == "end" else text_x
+        y = _PAD + 26 + n * _ROW_H
+        share = max(0.5, 96 * value / top)
         out.append(
-            f'<text x="{x:.1f}" y="{y + 34}" font-size="11" text-anchor="{anchor}" '
-            f'fill="{fill}">{escape(wan(value))}</text>'
+            f'<text x="{_PAD}" y="{y + 16}" font-size="{_FONT}" fill="#212121">{escape(_label(label))}'
+            f'<tspan font-weight="bold" dx="8">{escape(wan(value))}</tspan></text>'
         )
+        out.append(f'<rect x="2%" y="{y + 23}" width="{share:.2f}%" height="{_BAR_H}" fill="#3f51b5"/>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

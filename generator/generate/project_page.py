@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.corpus import Corpus, Department, annual_total
-from generator.generate.fmt import md_text, yuan
+from generator.generate.fmt import md_text, wan, yuan
 from generator.generate.similar import Similar
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
 from generator.quality import QUALITY_FLAGS
@@ -197,6 +197,16 @@ def note_md(note: Flag, served: str) -> str:
     return f"{text}（原文{link}）"
 
 
+def description(p: Record, title: str, where: str) -> str:
+    """The page's one-sentence summary for search engines and link previews: what, where,
+    how much, and the start of its goal. Plain text; the template quotes and escapes it."""
+    amount = wan(p.funds.annual.total) if p.funds.annual.total is not None else "未列出"
+    year = f"{p.year}年度" if p.year else "年度"
+    goal = " ".join((p.goal_annual or p.goal_period or p.overview).split())
+    goal = goal if len(goal) <= 80 else goal[:79] + "…"
+    return f"{title}（{where}）：{year}资金{amount}。{goal}".strip()
+
+
 def similar_view(
     found: list[Similar], by_id: dict[str, Record], corpus: Corpus
 ) -> list[tuple[Record, Department, Similar]]:
@@ -211,6 +221,7 @@ def context(p: Record, corpus: Corpus, by_id: dict[str, Record], similar: list[S
     return {
         "p": p,
         "title": corpus.title(p),
+        "description": description(p, corpus.title(p), f"{dept.region.name} {dept.name}"),
         "printed_name": p.project_name if corpus.title(p).split(" · ")[0] != p.project_name else "",
         "dept": dept,
         "region": dept.region,

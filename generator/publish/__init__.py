@@ -5,7 +5,8 @@ read-only API under content/api/ (mkdocs copies both into site/ as they are).
   sliced per region (downloads/regions/<slug>/) and per department
   (downloads/departments/<key>/);
 - downloads/datapackage.json (Frictionless Data Package) and budget-data.zip;
-- api/projects/<id>.json: every record, whole;
+- api/projects/<id>.json: every record, whole; <id>.csv and <id>.indicators.csv: its rows
+  of projects.csv and indicators.csv;
 - downloads/index.md: every file with size, rows, SHA-256 and the data dictionary.
 
 Every file is deterministic for a given build date (SOURCE_DATE_EPOCH).
@@ -130,9 +131,14 @@ def run_publish(
     ]
     (api / "projects").mkdir(parents=True)
     for p in corpus.projects:
-        (api / "projects" / f"{p.project_id}.json").write_text(
+        base = api / "projects" / p.project_id
+        base.with_suffix(".json").write_text(
             json.dumps(p.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
         )
+        # the project's row of projects.csv and its rows of indicators.csv, same columns
+        writers.write_csv(base.with_suffix(".csv"), TABLES["projects"], project_rows([p]), build_date)
+        indicators = base.with_name(f"{p.project_id}.indicators.csv")
+        writers.write_csv(indicators, TABLES["indicators"], indicator_rows([p]), build_date)
     package = writers.datapackage(corpus, build_date, version)
     (downloads / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -154,6 +160,25 @@ def run_publish(
     (downloads / "SHA256SUMS").write_text(sums, encoding="utf-8")
     (downloads / "index.md").write_text(downloads_page(files, corpus), encoding="utf-8")
     return files
+
+
+_FORMATS = {
+    "csv": "CSV，Excel 可直接打开",
+    "xlsx": "Excel 工作簿，带表头说明",
+    "json": "JSON，供程序读取",
+}
+_FILES = {
+    "datapackage.json": "数据包说明：每张表的列名、类型、单位和主键（Frictionless Data Package）",
+    "budget-data.zip": "以上全部表格和数据包说明的打包，附中文说明文件",
+}
+
+
+def _what(name: str) -> str:
+    """One line on what a download holds."""
+    if name in _FILES:
+        return _FILES[name]
+    stem, _, ext = name.rpartition(".")
+    return f"{TABLE_DESCRIPTIONS[stem].rstrip('。')}（{_FORMATS[ext]}）" if stem in TABLE_DESCRIPTIONS else ""
 
 
 def human_size(size: int) -> str:
@@ -182,6 +207,7 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
     out = [
         "---",
         "title: 数据下载",
+        'description: "全部项目、绩效指标、部门和质量提示的数据表：CSV、Excel、JSON 和数据包说明，金额以元为单位。"',
         "---",
         "",
         "# 数据下载",
@@ -193,10 +219,11 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
         "[全部打包下载（含说明）](budget-data.zip)　·　[datapackage.json](datapackage.json)"
         "（Frictionless Data Package，可用 `frictionless validate` 校验）",
         "",
-        "每个地区、每个部门的页面上有该地区、该部门的分表下载；每个项目页链接了该项目完整记录的 JSON。",
+        "每个地区、每个部门的页面上有该地区、该部门的分表下载；每个项目页链接了该项目完整记录的 JSON，"
+        "以及它在 projects 和 indicators 两张表中的行（CSV）。",
         "",
-        "| 文件 | 行数 | 大小 | SHA-256（前 12 位） |",
-        "| --- | ---: | ---: | --- |",
+        "| 文件 | 内容 | 行数 | 大小 |",
+        "| --- | --- | ---: | ---: |",
     ]
     for f in files:
         name = f.path.split("/", 1)[1]
@@ -205,8 +232,7 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
             if name.split(".")[-1] in ("csv", "xlsx", "json") and name != "datapackage.json"
             else ""
         )
-        short = f'<code title="SHA-256 {f.sha256}">{f.sha256[:12]}</code>'
-        out.append(f"| [{name}]({name}) | {rows} | {human_size(f.size)} | {short} |")
+        out.append(f"| [{name}]({name}) | {_what(name)} | {rows} | {human_size(f.size)} |")
     out += [
         "",
         "完整的 SHA-256 校验值见 [SHA256SUMS](SHA256SUMS)（可用 `sha256sum -c SHA256SUMS` 核对下载的文件）。",
