@@ -207,7 +207,8 @@ def downloads_page(files: list[PublishedFile], corpus: Corpus) -> str:
     out = [
         "---",
         "title: 数据下载",
-        'description: "全部项目、绩效指标、部门和质量提示的数据表：CSV、Excel、JSON 和数据包说明，金额以元为单位。"',
+        'description: "全部项目、绩效指标、部门和质量提示的数据表：'
+        'CSV、Excel、JSON 和数据包说明，金额以元为单位。"',
         "---",
         "",
         "# 数据下载",
