@@ -230,10 +230,14 @@ def search(
     fmt: str,
 ) -> None:
     """Search projects, departments and pages (the index `budget-site generate` builds)."""
-    from generator.search import engine, hits_as_rows
+    from generator.search import engine, ensure_cli_index, hits_as_rows
 
     paths: Paths = ctx.obj["paths"]
-    if not engine.index_exists(paths.search_index):
+
+    def building(n: int) -> None:
+        click.echo(f"building the search index of {n} documents (once after each generate)…", err=True)
+
+    if not ensure_cli_index(paths.search_docs, paths.search_index, building):
         click.echo(
             f"no search index at {paths.rel(paths.search_index)}: run `budget-site generate` first", err=True
         )

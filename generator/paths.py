@@ -49,8 +49,14 @@ class Paths:
 
     @property
     def search_index(self) -> Path:
-        """The whoosh index: build output, rebuilt by `budget-site generate`."""
+        """The whoosh index of the command line: built by `budget-site search` from the
+        documents `budget-site generate` lists (search_docs) when they changed."""
         return self.cache / "search-index"
+
+    @property
+    def search_docs(self) -> Path:
+        """The search documents of the last `generate`, for the command line's index."""
+        return self.cache / "search-docs.json"
 
     @property
     def extract_report(self) -> Path:

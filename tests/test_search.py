@@ -12,11 +12,21 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.corpus import build_corpus
+from generator.generate import copy_handwritten
 from generator.model import Record
 from generator.paths import Paths
 from generator.problems import Report
 from generator.records import load_records
-from generator.search import analysis, engine, run_search_index
+from generator.search import (
+    analysis,
+    documents,
+    engine,
+    ensure_cli_index,
+    postings,
+    readers,
+    run_search_index,
+    write_browser_index,
+)
 from generator.sources import load_sources
 from tests.conftest import FIXTURES, REPO
 
@@ -66,8 +76,39 @@ def index(tmp_path_factory) -> tuple[Path, list[dict]]:
     records = load_records(paths, Report()).records
     corpus = build_corpus(records, load_sources(paths, Report()) or [])
     root = tmp_path_factory.mktemp("search")
-    run_search_index(corpus, root / "index", REPO / "content")
+    content = root / "content"
+    copy_handwritten(REPO / "content", content)
+    run_search_index(corpus, root / "docs.json", content)
+    assert ensure_cli_index(root / "docs.json", root / "index")
     return root / "index", records
+
+
+def test_browser_index_equals_the_whoosh_export(index, tmp_path):
+    """The browser index is computed from the documents without whoosh; exported from the
+    whoosh index of the same documents it is the same, file for file."""
+    paths = Paths(REPO)
+    corpus = build_corpus(load_records(paths, Report()).records, load_sources(paths, Report()) or [])
+    docs = documents(corpus, REPO / "content")
+    direct = postings.postings(docs, workers=2)
+    whoosh = readers.export_postings(index[0])
+    assert direct[1] == whoosh[1]
+    write_browser_index(*direct, tmp_path / "direct", corpus)
+    write_browser_index(*whoosh, tmp_path / "whoosh", corpus)
+    files = sorted(p.relative_to(tmp_path / "direct") for p in (tmp_path / "direct").rglob("*.json"))
+    assert len(files) > 20
+    for rel in files:
+        assert (tmp_path / "direct" / rel).read_bytes() == (tmp_path / "whoosh" / rel).read_bytes(), rel
+
+
+def test_the_command_line_index_follows_generate(index, tmp_path):
+    """`budget-site search` builds its whoosh index once per generate: not again when the
+    documents are unchanged, again when they changed."""
+    index_dir, _ = index
+    stamp = index_dir / "docs-digest"
+    before = stamp.stat().st_mtime_ns
+    assert ensure_cli_index(index_dir.parent / "docs.json", index_dir)
+    assert stamp.stat().st_mtime_ns == before
+    assert not ensure_cli_index(tmp_path / "none.json", tmp_path / "no-index")
 
 
 def test_golden_set_is_large_enough():

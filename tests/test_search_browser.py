@@ -17,6 +17,7 @@ from generator.generate import copy_handwritten, run_generate
 from generator.paths import Paths
 from generator.problems import Report
 from generator.records import load_records
+from generator.search import ensure_cli_index
 from generator.settings import Settings
 from tests.conftest import REPO
 from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
@@ -33,6 +34,7 @@ def site(tmp_path_factory):
     paths = Paths(root)
     run_generate(Settings(root=paths.root))
     build_site(Settings(root=paths.root))
+    assert ensure_cli_index(paths.search_docs, paths.search_index)  # the command line's, to compare
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

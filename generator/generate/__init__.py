@@ -288,7 +288,7 @@ def _write_all(
     corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
 ) -> tuple[int, dict[str, float]]:
     clock = {"records": time.perf_counter()}
-    run_search_index(corpus, settings.paths.search_index, content)
+    run_search_index(corpus, settings.paths.search_docs, content)
     clock["search"] = time.perf_counter()
     similar = similar_projects(corpus) if settings.similar else {}
     clock["similar"] = time.perf_counter()

@@ -13,17 +13,18 @@ of the results it shows: its cost does not grow with the corpus, only with the q
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.corpus import Corpus, annual_total
 from generator.model import FUND_SOURCES, Record
-from generator.search import analysis, engine, readers
+from generator.search import analysis, engine, postings
 
 CHUNK = 16  # documents per display chunk: results rarely share one, so keep them small
 TOP = 1000  # postings kept for a gram; rarer grams keep them all
@@ -155,9 +156,11 @@ def _write_json(path: Path, data: Any) -> int:
     return len(text.encode("utf-8"))
 
 
-def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int, int]:
-    """Export the gram postings and display fields; returns (files, bytes)."""
-    docs, postings = readers.export_postings(index_dir)
+def write_browser_index(
+    docs: list[dict[str, Any]], postings: dict[str, list[tuple[int, float]]], out: Path, corpus: Corpus
+) -> tuple[int, int]:
+    """Write the gram postings and display fields (postings.postings, or the whoosh
+    index's readers.export_postings: the same); returns (files, bytes)."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
@@ -208,12 +211,41 @@ def write_browser_index(index_dir: Path, out: Path, corpus: Corpus) -> tuple[int
     return files + 3, size
 
 
-def run_search_index(corpus: Corpus, index_dir: Path, content: Path) -> SearchOutcome:
+def run_search_index(
+    corpus: Corpus, docs_file: Path, content: Path, workers: int | None = None
+) -> SearchOutcome:
+    """The browser index (content/search/), straight from the documents; and the documents
+    with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
+    command line's whoosh index when they changed (ensure_cli_index)."""
     docs = documents(corpus, content)
-    dictionary = analysis.harvest_dictionary(corpus.projects)
-    n = engine.build_index(docs, index_dir, dictionary)
-    files, size = write_browser_index(index_dir, content / "search", corpus)
-    return SearchOutcome(n, files, size)
+    stored, found = postings.postings(docs, workers)
+    files, size = write_browser_index(stored, found, content / "search", corpus)
+    listing = {"dictionary": analysis.harvest_dictionary(corpus.projects), "docs": [asdict(d) for d in docs]}
+    text = json.dumps(listing, ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    docs_file.parent.mkdir(parents=True, exist_ok=True)
+    docs_file.write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
+    docs_file.with_suffix(".digest").write_text(digest)
+    return SearchOutcome(len(docs), files, size)
+
+
+def ensure_cli_index(docs_file: Path, index_dir: Path, building: Callable[[int], None] | None = None) -> bool:
+    """Build the whoosh index from the documents of the last generate unless it was built
+    from these very documents (their digest); False when generate never listed any."""
+    try:
+        digest = docs_file.with_suffix(".digest").read_text()
+    except OSError:
+        return engine.index_exists(index_dir)
+    stamp = index_dir / "docs-digest"
+    if engine.index_exists(index_dir) and stamp.is_file() and stamp.read_text() == digest:
+        return True
+    listing = json.loads(docs_file.read_text(encoding="utf-8"))
+    docs = [engine.Doc(**{**d, "sources": tuple(d["sources"])}) for d in listing["docs"]]
+    if building:
+        building(len(docs))
+    engine.build_index(docs, index_dir, listing["dictionary"])
+    stamp.write_text(digest)
+    return True
 
 
 def hits_as_rows(hits: Iterable[engine.Hit]) -> list[dict[str, Any]]:

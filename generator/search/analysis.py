@@ -95,6 +95,11 @@ def chars(text: str) -> list[str]:
     return list(dict.fromkeys("".join(_CJK_RUN.findall(normalise(text)))))
 
 
+def id_terms(text: str) -> list[str]:
+    """What the ids field holds: the text's grams, then its code and id prefixes (ids)."""
+    return list(dict.fromkeys([*grams(text), *ids(text)]))
+
+
 def ids(text: str) -> list[str]:
     """Code and id tokens (six or more letters and digits) with each of their prefixes of six or more."""
     out: list[str] = []

@@ -60,11 +60,12 @@ class _Terms(Tokenizer):  # type: ignore[misc]
             yield token
 
 
-def _id_terms(text: str) -> list[str]:
-    return list(dict.fromkeys([*analysis.grams(text), *analysis.ids(text)]))
-
-
-_ANALYSES = {"grams": analysis.grams, "words": analysis.words, "ids": _id_terms, "chars": analysis.chars}
+_ANALYSES = {
+    "grams": analysis.grams,
+    "words": analysis.words,
+    "ids": analysis.id_terms,
+    "chars": analysis.chars,
+}
 WORDS, GRAMS, IDS, CHARS = _Terms("words"), _Terms("grams"), _Terms("ids"), _Terms("chars")
 GRAM_FIELDS = ("title_g", "org_g", "body_g", "ids")
 GRAM_BOOST = {"title_g": 3.0, "org_g": 2.0, "body_g": 1.0, "ids": 3.0}
