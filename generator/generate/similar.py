@@ -51,9 +51,20 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+Features = tuple[frozenset[str], frozenset[str]]  # name bigrams, indicator names
+
+
+def features(rec: Record) -> Features:
+    return _name_grams(rec), _indicator_names(rec)
+
+
 def similarity(a: Record, b: Record) -> float:
-    names = _jaccard(_name_grams(a), _name_grams(b))
-    ia, ib = _indicator_names(a), _indicator_names(b)
+    return _score(features(a), features(b))
+
+
+def _score(a: Features, b: Features) -> float:
+    names = _jaccard(a[0], b[0])
+    ia, ib = a[1], b[1]
     if not ia or not ib:
         return round(names, 4)
     return round(NAME_WEIGHT * names + (1 - NAME_WEIGHT) * _jaccard(ia, ib), 4)
@@ -82,22 +93,24 @@ def reason(a: Record, b: Record) -> str:
     return "，".join(parts) or "名称和指标相近"
 
 
-def _minhash(features: frozenset[str]) -> MinHash:
+def _minhash(found: frozenset[str]) -> MinHash:
     m = MinHash(num_perm=NUM_PERM, seed=1)
-    for f in sorted(features):
-        m.update(f.encode("utf-8"))
+    m.update_batch([f.encode("utf-8") for f in sorted(found)])
     return m
 
 
 def similar_projects(corpus: Corpus) -> dict[str, list[Similar]]:
-    """Each project's alike projects in other departments, most alike first (then the larger)."""
+    """Each project's alike projects in other departments, most alike first (then the larger).
+    Each project's features are computed once; the reason is worded only for the pairs shown."""
     projects = sorted(corpus.projects, key=lambda p: p.project_id)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     hashes: dict[str, MinHash] = {}
+    feats = {p.project_id: features(p) for p in projects}
     for p in projects:
-        features = _name_grams(p) | {f"指标:{n}" for n in _indicator_names(p)}
-        if features:
-            hashes[p.project_id] = _minhash(features)
+        names, indicators = feats[p.project_id]
+        found = names | {f"指标:{n}" for n in indicators}
+        if found:
+            hashes[p.project_id] = _minhash(found)
             lsh.insert(p.project_id, hashes[p.project_id])
     by_id = {p.project_id: p for p in projects}
     out: dict[str, list[Similar]] = {}
@@ -106,14 +119,16 @@ def similar_projects(corpus: Corpus) -> dict[str, list[Similar]]:
             out[p.project_id] = []
             continue
         dept = corpus.department_of[p.project_id].key
-        found = []
+        mine = feats[p.project_id]
+        scored = []
         for other_id in sorted(lsh.query(hashes[p.project_id]))[:MAX_CANDIDATES]:
-            other = by_id[other_id]
             if other_id == p.project_id or corpus.department_of[other_id].key == dept:
                 continue
-            score = similarity(p, other)
+            score = _score(mine, feats[other_id])
             if score >= MIN_SIMILARITY:
-                found.append(Similar(other_id, score, reason(p, other)))
-        found.sort(key=lambda s: (-s.score, -annual_total(by_id[s.project_id]), s.project_id))
-        out[p.project_id] = found[:PER_PROJECT]
+                scored.append((-score, -annual_total(by_id[other_id]), other_id))
+        scored.sort()
+        out[p.project_id] = [
+            Similar(other_id, -neg, reason(p, by_id[other_id])) for neg, _, other_id in scored[:PER_PROJECT]
+        ]
     return out
