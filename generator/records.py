@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -248,17 +249,74 @@ def _ruamel(text: str) -> Any:
         return None
 
 
-def load_record_file(path: Path, paths: Paths, report: Report) -> Record | None:
-    rel = paths.rel(path)
+def _parse(text: str) -> Any:
+    """The YAML of a record file as data; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _parsed_or_error(text: str) -> tuple[bool, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        report.add("broken-yaml", rel, problem="不是 UTF-8 文本")
-        return None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(text, Loader=loader)
+        return True, _parse(text)
     except yaml.YAMLError:
+        return False, None
+
+
+class ParseCache:
+    """Parsed record files by the SHA-256 of their text, as JSON in .cache/parsed/: the
+    model still checks every record, but an unchanged file is not parsed as YAML again
+    (YAML is most of the cost of loading records). Data JSON cannot hold exactly (a
+    date YAML read from an unquoted value) is not cached."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.folder = paths.cache / "parsed"
+        self.used: set[str] = set()
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        self.used.add(key)
+        try:
+            return True, json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False, None
+
+    def put(self, key: str, data: Any) -> None:
+        try:
+            text = json.dumps(data, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return
+        if json.loads(text) != data:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.folder / f"{key}.json")
+
+    def prune(self) -> None:
+        """Drop the entries of files no longer there (the folder holds this run's only)."""
+        if self.folder.is_dir():
+            for entry in self.folder.glob("*.json"):
+                if entry.stem not in self.used:
+                    entry.unlink(missing_ok=True)
+
+
+POOL_FROM = 2_000  # record files to parse: below this one process is faster than a pool
+
+
+def load_record_file(
+    path: Path, paths: Paths, report: Report, text: str | None = None, parsed: tuple[bool, Any] | None = None
+) -> Record | None:
+    rel = paths.rel(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            report.add("broken-yaml", rel, problem="不是 UTF-8 文本")
+            return None
+    ok, data = parsed if parsed is not None else _parsed_or_error(text)
+    if not ok:
         try:
             YAML(typ="rt").load(text)  # ruamel's messages point where the broken construct starts
         except YAMLError as exc:
@@ -274,6 +332,34 @@ def load_record_file(path: Path, paths: Paths, report: Report) -> Record | None:
     return record
 
 
+def _texts(files: list[Path], paths: Paths, report: Report) -> dict[Path, str]:
+    texts = {}
+    for path in files:
+        try:
+            texts[path] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            report.add("broken-yaml", paths.rel(path), problem="不是 UTF-8 文本")
+    return texts
+
+
+def _parse_all(texts: dict[Path, str], cache: ParseCache) -> dict[Path, tuple[bool, Any]]:
+    """Each text's parse: from the cache, else YAML (in a process pool when there are many)."""
+    keys = {path: cache.key(text) for path, text in texts.items()}
+    out = {path: cache.get(key) for path, key in keys.items()}
+    missing = [path for path, (hit, _) in out.items() if not hit]
+    workers = os.cpu_count() or 1
+    if len(missing) >= POOL_FROM and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = list(pool.map(_parsed_or_error, [texts[p] for p in missing], chunksize=64))
+    else:
+        parsed = [_parsed_or_error(texts[p]) for p in missing]
+    for path, result in zip(missing, parsed, strict=True):
+        out[path] = result
+        if result[0]:
+            cache.put(keys[path], result[1])
+    return out
+
+
 def load_records(paths: Paths, report: Report) -> Loaded:
     """Every record of data/records/ that passes the model, sorted by id."""
     files = sorted(paths.records.glob("*.yaml")) if paths.records.is_dir() else []
@@ -283,10 +369,16 @@ def load_records(paths: Paths, report: Report) -> Loaded:
             report.add("record-ignored", paths.rel(other))
     if not files:
         report.add("no-records", paths.rel(paths.records))
+    texts = _texts(files, paths, report)
+    cache = ParseCache(paths)
+    parsed = _parse_all(texts, cache)
     for path in files:
-        record = load_record_file(path, paths, report)
+        record = None
+        if path in texts:
+            record = load_record_file(path, paths, report, texts[path], parsed[path])
         if record is None:
             out.skipped.append(paths.rel(path))
         else:
             out.records.append(record)
+    cache.prune()
     return out
