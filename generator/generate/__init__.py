@@ -346,8 +346,11 @@ def run_generate(
         file, line, where = _failure_site(exc, settings)
         report.add("generate-failed", file, line, error=f"{type(exc).__name__}: {exc}", where=where)
         return GenerateOutcome(report, skipped=len(loaded.skipped))
+    swap = time.perf_counter()
     _swap_in(tmp, content)
-    seconds = {"records": round(time.perf_counter() - start - sum(seconds.values()), 1), **seconds}
+    swapped = time.perf_counter()
+    seconds = {"records": round(swap - start - sum(seconds.values()), 1), **seconds}
+    seconds["swap"] = round(swapped - swap, 1)
     outcome = GenerateOutcome(
         report,
         pages,

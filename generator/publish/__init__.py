@@ -28,7 +28,7 @@ from generator.model import Record
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.publish.tables import department_rows, indicator_rows, project_rows, quality_rows
-from generator.stamps import code_version
+from generator.stamps import tree_digest
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class PublishedFile:
 
 
 WRITERS = (("csv", writers.write_csv), ("xlsx", writers.write_xlsx), ("json", writers.write_json))
+# what a written table's bytes depend on besides its rows: this package's code (writers,
+# columns) and the model the column titles come from; a change elsewhere in the generator
+# leaves the cached tables valid
+_HERE = Path(__file__).resolve().parent
+WRITER_VERSION = tree_digest(_HERE, _HERE.parent / "model.py")[:16]
 Tables = dict[str, list[dict[str, Any]]]
 
 
@@ -58,7 +63,7 @@ def _write_tables(task: _Task) -> list[tuple[Path, str]]:
     task.out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Path, str]] = []
     for name, rows in task.tables.items():
-        data = json.dumps([code_version(), name, task.build_date, rows], ensure_ascii=False, default=str)
+        data = json.dumps([WRITER_VERSION, name, task.build_date, rows], ensure_ascii=False, default=str)
         digest = hashlib.sha256(data.encode()).hexdigest()
         for ext, writer in WRITERS:
             path, key = task.out / f"{name}.{ext}", f"{digest}.{ext}"
@@ -68,8 +73,12 @@ def _write_tables(task: _Task) -> list[tuple[Path, str]]:
             else:
                 writer(path, TABLES[name], rows, task.build_date)
                 if cached is not None:
+                    # whole or not at all: another worker may be copying the same table (a
+                    # department that is its region's only one) while this one is stored
                     cached.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(path, cached)
+                    part = cached.with_name(f".{cached.name}.{os.getpid()}")
+                    shutil.copyfile(path, part)
+                    os.replace(part, cached)
             written.append((path, key))
     return written
 
