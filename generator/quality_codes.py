@@ -99,8 +99,8 @@ QUALITY: tuple[Kind, ...] = (
     _f("category_unmarked", "原表没有标明项目分类（A类/B类/C类）。", "项目分类的A类、B类、C类都没有勾选"),
     _f(
         "header_cell_misplaced",
-        "原表表头的某个格子错位，我们按内容把它放回了正确的位置。",
-        "表头格子“{text}”错位，已按内容放回{target}",
+        "原表表头的某个格子错位或填错：能按内容放回的已放回，不能的按未填写处理。",
+        "表头格子“{text}”错位：{what}",
     ),
     _f(
         "fund_row_unknown",

@@ -1,6 +1,6 @@
 """Bar charts as static SVG: no JavaScript, no network, readable on a 375-px phone
-(labels and amounts sit above their bars in fixed-size text; the bars take the page's
-width). Every chart is shown next to a table with the same numbers."""
+(labels above their bars and amounts at their ends in fixed-size text; the bars take
+the page's width). Every chart is shown next to a table with the same numbers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from html import escape
 
 from generator.generate.fmt import wan
 
-_BAR_H = 14
-_ROW_H = 44
+_BAR_H = 18
+_ROW_H = 46
 _PAD = 8
 _FONT = 14  # px, in any width: the drawing has no viewBox, so its text never shrinks
-_LABEL_MAX = 16  # characters of a label shown before "…" (label and amount fit 320 px)
+_LABEL_MAX = 23  # characters of a label before "…": 23 × 14 px fits a 343-px phone column
+_INSIDE = 60  # per cent: a bar at least this long carries its amount inside, in white
 
 
 def _label(text: str) -> str:
@@ -22,7 +23,8 @@ def _label(text: str) -> str:
 def bar_chart(items: list[tuple[str, float]], title: str) -> str:
     """Horizontal bars of amounts in yuan, largest first as given. The drawing takes the
     page's width (bars in per cent of it) while its text stays at 14-15 px, so a phone
-    shows it as readable as a desktop; each label carries its amount above its bar."""
+    shows it as readable as a desktop: each label on its own line, the amount at the end
+    of its bar (inside a long one)."""
     top = max((v for _, v in items), default=0) or 1
     height = _PAD * 2 + 26 + _ROW_H * len(items)
     out = [
@@ -36,10 +38,16 @@ def bar_chart(items: list[tuple[str, float]], title: str) -> str:
         y = _PAD + 26 + n * _ROW_H
         share = max(0.5, 96 * value / top)
         out.append(
-            f'<text x="{_PAD}" y="{y + 16}" font-size="{_FONT}" fill="#212121">{escape(_label(label))}'
-            f'<tspan font-weight="bold" dx="8">{escape(wan(value))}</tspan></text>'
+            f'<text x="{_PAD}" y="{y + 16}" font-size="{_FONT}" fill="#212121">{escape(_label(label))}</text>'
         )
-        out.append(f'<rect x="2%" y="{y + 23}" width="{share:.2f}%" height="{_BAR_H}" fill="#3f51b5"/>')
+        out.append(f'<rect x="2%" y="{y + 22}" width="{share:.2f}%" height="{_BAR_H}" fill="#3f51b5"/>')
+        inside = share >= _INSIDE
+        x, dx = (2 + share, -6) if inside else (2 + share, 6)
+        out.append(
+            f'<text x="{x:.2f}%" dx="{dx}" y="{y + 36}" font-size="13" font-weight="bold" '
+            f'text-anchor="{"end" if inside else "start"}" fill="{"#fff" if inside else "#212121"}">'
+            f"{escape(wan(value))}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

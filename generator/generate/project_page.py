@@ -183,6 +183,12 @@ def flags(p: Record) -> list[FlagView]:
     return sorted(views, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.code))
 
 
+def _related(f: FlagView, by_id: dict[str, Record], corpus: Corpus) -> list[tuple[str, str]]:
+    """The projects a flag's notes name (a duplicate's twin, the project copied): (title, id)."""
+    ids = dict.fromkeys(i for n in f.notes for i in n.related if i in by_id)
+    return [(corpus.title(by_id[i]), i) for i in ids]
+
+
 def note_md(note: Flag, served: str) -> str:
     """A flag's note as Markdown: its text escaped, and the source line it cites linked to
     our copy of the document opened at that line (the note's leading "第 N 行", else a
@@ -232,6 +238,10 @@ def context(p: Record, corpus: Corpus, by_id: dict[str, Record], similar: list[S
         "indicator_tables": indicator_tables(p, marked),
         "marks": defaultdict(str, marked),  # a part without a flag: no mark
         "marked_any": bool(marked),
-        "flags": [(f, [note_md(n, document.served) for n in f.notes if n.message]) for f in flags(p)],
+        "flags": [
+            (f, [note_md(n, document.served) for n in f.notes if n.message], _related(f, by_id, corpus))
+            for f in flags(p)
+        ],
+        "repeat": p.project_id in dept.repeats,
         "similar": similar_view(similar, by_id, corpus),
     }

@@ -154,20 +154,21 @@ def _header(record: Record, lines: list[str], start: int, end: int) -> None:
 def _attribute(record: Record, raw: str, line_no: int) -> None:
     attr, _, period = raw[len("项目属性") :].partition(" 项目期 ")
     attr, period = attr.strip(), period.strip()
-    record.attribute = parse_attribute(attr) if attr.endswith("）") or "项目" in attr else squash_spaces(attr)
+    is_attribute = attr.endswith("）") or "项目" in attr
+    # a cell that holds something else ("襄垣县商务中心", the unit) is no attribute: left empty
+    record.attribute = parse_attribute(attr) if is_attribute else ""
     record.period_years = parse_years(period) if re.fullmatch(r"\d+\s*年", period) else None
-    # the form printed the wrong thing in a cell: keep what is printed, say so
-    if "项目" not in attr or not re.fullmatch(r"\d+\s*年", period):
-        record.flag(
-            "header_cell_misplaced",
-            line_no,
-            fields=["attribute", "period_years"],
-            text=squash_spaces(raw),
-            target="项目属性、项目期",
-        )
-        if record.period_years is None:
-            # "一次性项目（ 1年结束）" printed under 项目期 still states the years
-            record.period_years = parse_years(period)
+    if is_attribute and re.fullmatch(r"\d+\s*年", period):
+        return
+    if is_attribute:
+        what = "已按内容放回项目属性、项目期"
+    else:
+        what = f"“项目属性”一栏印的是“{squash_spaces(attr)}”，不是项目属性，本站按未填写处理"
+    fields = ["attribute", "period_years"]
+    record.flag("header_cell_misplaced", line_no, fields=fields, text=squash_spaces(raw), what=what)
+    if record.period_years is None:
+        # "一次性项目（ 1年结束）" printed under 项目期 still states the years
+        record.period_years = parse_years(period)
 
 
 def _funds(record: Record, lines: list[str], start: int, end: int) -> None:
@@ -184,7 +185,7 @@ def _funds(record: Record, lines: list[str], start: int, end: int) -> None:
                     i + 1,
                     fields=["funds.period.total", "funds.annual.total"],
                     text=squash_spaces(raw),
-                    target="资金总额",
+                    what="资金总额一栏印的不是金额，本站只采用能读出的金额",
                 )
             continue
         for label, attr in _FUND_ROWS:
