@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,3 +57,41 @@ def make_project(tmp_path: Path):
         return Paths(tmp_path)
 
     return make
+
+
+@dataclass(frozen=True)
+class CorpusSite:
+    """The site built from the real seed corpus, served on 127.0.0.1."""
+
+    paths: Paths
+    base_url: str
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory) -> Iterator[CorpusSite]:
+    """The full corpus (data/, templates/, mkdocs.yml and the hand-written content/ of this
+    checkout) generated and built once per session, like
+    test_site.py::test_strict_build_of_the_full_corpus, and served by a local HTTP server."""
+    from generator.build import build_site
+    from generator.generate import copy_handwritten, run_generate
+    from generator.settings import Settings
+
+    root = tmp_path_factory.mktemp("corpus-site")
+    for name in ("data", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_handwritten(REPO / "content", root / "content")
+    run_generate(Settings(root=root))
+    build_site(Settings(root=root))
+    assert (root / "site" / "index.html").is_file(), "the full corpus did not build"
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield CorpusSite(Paths(root), f"http://127.0.0.1:{server.server_address[1]}")
+    server.shutdown()
+    server.server_close()

@@ -3,43 +3,25 @@ the 搜索 page and its URL (so a search is a shareable link)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
 from urllib.parse import quote, unquote
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator.build import build_site
-from generator.generate import copy_handwritten, run_generate
-from generator.paths import Paths
 from generator.problems import Report
 from generator.records import load_records
 from generator.search import ensure_cli_index
-from generator.settings import Settings
-from tests.conftest import REPO
-from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
+from tests.test_browser import CHROMIUM_ARGS
 from tests.test_search import MIN_OVERALL, MIN_PER_KIND, expected_ids, recall_report
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("searchsite")
-    for name in ("data", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    copy_handwritten(REPO / "content", root / "content")
-    paths = Paths(root)
-    run_generate(Settings(root=paths.root))
-    build_site(Settings(root=paths.root))
-    assert ensure_cli_index(paths.search_docs, paths.search_index)  # the command line's, to compare
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield paths, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def site(corpus_site):
+    """The full corpus site (conftest.corpus_site, shared with test_pages_browser.py) and
+    the command line's index of the same documents, to compare."""
+    paths = corpus_site.paths
+    assert ensure_cli_index(paths.search_docs, paths.search_index)
+    return paths, corpus_site.base_url
 
 
 @pytest.fixture(scope="module")

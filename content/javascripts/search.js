@@ -506,7 +506,13 @@
         p.appendChild(a);
         p.appendChild(document.createTextNode(" "));
       });
-      list.appendChild(p);
+      // beside the results list, not in it: an <ol> holds only <li> (axe-core's list rule)
+      clearSuggestions();
+      list.parentNode.insertBefore(p, list.nextSibling);
+    }
+
+    function clearSuggestions() {
+      root.querySelectorAll(".bs-suggest").forEach(function (p) { p.remove(); });
     }
 
     async function run() {
@@ -523,6 +529,7 @@
       } catch (err) {
         if (mine !== seq) return;
         list.textContent = "";
+        clearSuggestions();
         status.textContent = "搜索出错：" + err.message;
         view = null;
       }
@@ -537,6 +544,7 @@
       var meant = v.result && v.query && !v.result.exact ? await didYouMean(v) : "";
       if (mine !== seq) return;
       list.textContent = "";
+      clearSuggestions();
       meantLine.textContent = "";
       meantLine.hidden = !meant;
       v.rows = rows;

@@ -40,4 +40,38 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
+
+  // A table wider than its column scrolls inside its own box: that box is then a named
+  // region that Tab reaches, so the keyboard can scroll it too (axe-core's
+  // scrollable-region-focusable). Checked again when the window is resized.
+  function label(wrap) {
+    for (var node = wrap; node && node.tagName !== "ARTICLE"; node = node.parentElement) {
+      for (var e = node.previousElementSibling; e; e = e.previousElementSibling) {
+        if (/^H[1-6]$/.test(e.tagName)) return e.textContent.trim() + "（表格，可左右滚动）";
+      }
+    }
+    return "表格（可左右滚动）";
+  }
+  function markScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && wrap.getAttribute("role") !== "region") {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap));
+      } else if (!scrolls && wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; markScrollers(); });
+  });
+  if (document.readyState === "complete") markScrollers();
+  else window.addEventListener("load", markScrollers);
 })();
