@@ -283,11 +283,16 @@ class Record(Model):
         note = problem(code, "", line, **values)
         if note.severity is not FLAG:
             raise ValueError(f"{code} is not a quality flag")
-        flag = Flag(code=code, message=note.message, line=line, related=list(related), fields=list(fields))
+        self.add_note(
+            Flag(code=code, message=note.message, line=line, related=list(related), fields=list(fields))
+        )
+
+    def add_note(self, flag: Flag) -> None:
+        """Add one quality note (and its code), once."""
         if flag not in self.quality_notes:
             self.quality_notes.append(flag)
-        if code not in self.quality_flags:
-            self.quality_flags.append(code)
+        if flag.code not in self.quality_flags:
+            self.quality_flags.append(flag.code)
 
     def clear_flags(self, codes: Sequence[str]) -> None:
         self.quality_notes = [f for f in self.quality_notes if f.code not in codes]

@@ -126,3 +126,30 @@ def test_an_unchanged_run_is_repeated_and_a_new_correction_is_not(project: Paths
     assert run_extract(project).records[pid]["unit_name"] == "改过的单位"
     (project.records / f"{pid}.yaml").unlink()  # an output deleted by hand is made again
     assert run_extract(project).corrections_applied == 1 and (project.records / f"{pid}.yaml").is_file()
+
+
+def test_a_correction_rechecks_its_record_and_matches_a_cold_run(project: Paths, monkeypatch) -> None:
+    """After a hand correction only that record's checks run again (the others' notes come
+    from the memo in .cache/quality.json); the records equal those of a run without it."""
+    from generator import quality
+
+    first = run_extract(project)
+    pid = sorted(first.records)[0]
+    (project.root / "data" / "corrections").mkdir(exist_ok=True)
+    (project.root / "data" / "corrections" / f"{pid}.yaml").write_text(
+        f"project_id: {pid}\nreason: test\nset:\n  overview: 项目资金999万元。\n", encoding="utf-8"
+    )
+    checked: list[str] = []
+    real = quality._RECORD_CHECKS
+
+    def counting(rec, src):
+        checked.append(rec.project_id)
+
+    monkeypatch.setattr(quality, "_RECORD_CHECKS", (*real, counting))
+    warm = run_extract(project)
+    assert set(checked) == {pid}  # the corrected record only
+    assert "text_amount_mismatch" in warm.records[pid]["quality_flags"]  # its new text is checked
+    (project.cache / "quality.json").unlink()
+    stamps.forget(project.cache, "extract")
+    cold = run_extract(project)
+    assert cold.records == warm.records

@@ -206,23 +206,31 @@ def _with_flags(
     valid: list[Record], paths: Paths, documents: list[str], dates: dict[str, str]
 ) -> list[Record]:
     """The records with their quality flags, computed over all of them (the checks read the
-    documents too). Cached in .cache/quality.json by a hash of the corrected records, the
-    documents' cache keys (content and code version) and their publication dates:
-    unchanged inputs, the same flags."""
+    documents too). Cached in .cache/quality.json by a hash of the documents' cache keys
+    (content and code version): with the corrected records and the publication dates
+    unchanged, the same flags; else each record met before keeps its own checks' notes and
+    only the checks across records run again (a hand correction re-checks one record)."""
     data = [r.model_dump(mode="json") for r in valid]
+    docs_key = hashlib.sha256(json.dumps(documents).encode()).hexdigest()
     blob = json.dumps([documents, sorted(dates.items()), data], ensure_ascii=False)
     key = hashlib.sha256(blob.encode()).hexdigest()
     cache = paths.cache / "quality.json"
+    memo: dict[str, list[dict[str, Any]]] = {}
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
         if stored["key"] == key:
             return [Record.model_validate(r) for r in stored["records"]]
+        if stored["documents"] == docs_key:
+            memo = stored["memo"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    quality.compute_flags(valid, paths.raw, dates)
+    keys = quality.compute_flags(valid, paths.raw, dates, memo)
+    # this run's records only: the memo does not grow with every correction ever made
+    used = {k: memo[k] for k in keys if k in memo}
     cache.parent.mkdir(parents=True, exist_ok=True)
     records = [r.model_dump(mode="json") for r in valid]
-    cache.write_text(json.dumps({"key": key, "records": records}, ensure_ascii=False), encoding="utf-8")
+    out = {"key": key, "documents": docs_key, "memo": used, "records": records}
+    cache.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return valid
 
 

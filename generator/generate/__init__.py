@@ -14,6 +14,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections import Counter
@@ -276,12 +277,16 @@ def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
 
 
 def _swap_in(tmp: Path, content: Path) -> None:
-    old = content.with_name(f".{content.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
+    """The new content/ in place of the old one in two renames; the old tree (thousands of
+    files) is deleted by a thread while the caller goes on (the builder reads the new tree),
+    and the process waits for it before it exits. A tree left by a crash goes next time."""
+    old = content.with_name(f".{content.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+    stale = sorted(content.parent.glob(f".{content.name}-old*"))
     if content.exists():
         os.replace(content, old)
     os.replace(tmp, content)
-    shutil.rmtree(old, ignore_errors=True)
+    for tree in [*stale, old]:
+        threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}).start()
 
 
 def _write_all(

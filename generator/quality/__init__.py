@@ -18,10 +18,12 @@ and document (across records).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from generator.model import Record
+from generator.model import Flag, Record
 from generator.quality import copies, costs, document, forms, funds, sides, texts, values
 from generator.quality.common import Sources
 from generator.quality.texts import stated_amounts
@@ -55,22 +57,47 @@ _RECORD_CHECKS: tuple[Callable[[Record, Sources], None], ...] = (
 
 
 def compute_flags(
-    records: list[Record], raw: Path | None = None, published: dict[str, str] | None = None
-) -> None:
+    records: list[Record],
+    raw: Path | None = None,
+    published: dict[str, str] | None = None,
+    memo: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[str]:
     """Add the generic quality flags to every record (deterministic, in place).
 
     `raw` is the folder of the published documents (default data/raw under the working
     directory), read to cite the line of a row; without it a note cites the table's
-    first line. `published` gives each document's publication date, when known."""
-    src = Sources(raw if raw is not None else DEFAULT_RAW, dict(published or {}))
+    first line. `published` gives each document's publication date, when known.
+
+    `memo` holds the notes of the checks of one record by the record's content and its
+    document's publication date: a record met before is not checked again (the caller
+    keeps one memo per set of documents, whose lines the notes cite). The checks across
+    records always run. Returns the memo keys of these records (to prune the others)."""
+    dates = dict(published or {})
+    keys: list[str] = []
+    src = Sources(raw if raw is not None else DEFAULT_RAW, dates)
     for rec in records:
         if "table_truncated" in rec.quality_flags:
             continue
+        key = _memo_key(rec, dates) if memo is not None else ""
+        keys.append(key)
+        if memo is not None and key in memo:
+            for note in memo[key]:
+                rec.add_note(Flag.model_validate(note))
+            continue
+        before = len(rec.quality_notes)
         for check in _RECORD_CHECKS:
             check(rec, src)
+        if memo is not None:
+            memo[key] = [n.model_dump(mode="json") for n in rec.quality_notes[before:]]
     copies.check_duplicates(records)
     copies.check_copied_indicators(records)
     copies.check_fund_use(records, src)
     document.check_project_count(records, src)
     document.check_budget_lines(records, src)
     document.check_two_documents(records)
+    return keys
+
+
+def _memo_key(rec: Record, dates: dict[str, str]) -> str:
+    data = rec.model_dump_json() + "\0" + dates.get(rec.source.file, "")
+    return hashlib.sha256(data.encode()).hexdigest()
