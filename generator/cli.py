@@ -19,7 +19,7 @@ from generator.model import FUND_SOURCES
 from generator.paths import Paths
 from generator.problems import Report
 from generator.records import Loaded
-from generator.settings import Settings
+from generator.settings import BUILDERS, Settings
 
 if TYPE_CHECKING:
     from generator.generate import GenerateOutcome
@@ -44,12 +44,18 @@ def _print_problems(report: Report, quiet: bool) -> None:
     help="Project directory holding data/.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only, not warnings.")
+@click.option(
+    "--builder",
+    type=click.Choice(BUILDERS),
+    default=None,
+    help=f"The site builder of `build` and `site` [default: $BUDGET_SITE_BUILDER or {BUILDERS[0]}].",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path, quiet: bool) -> None:
+def main(ctx: click.Context, root: Path, quiet: bool, builder: str | None) -> None:
     """Budget disclosure site: extract, validate and publish project performance targets."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
-        settings = Settings.from_environment(os.environ, root=root)
+        settings = Settings.from_environment(os.environ, root=root, builder=builder)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     ctx.obj = {"settings": settings, "paths": settings.paths, "quiet": quiet}
@@ -159,10 +165,11 @@ def generate(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--no-strict", is_flag=True, help="Let mkdocs warnings (e.g. broken links) pass.")
+@click.option("--no-strict", is_flag=True, help="Let builder warnings (e.g. broken links) pass.")
 @click.pass_context
 def build(ctx: click.Context, no_strict: bool) -> None:
-    """content/ -> site/ with mkdocs-material, atomically (a failed build keeps the old site/)."""
+    """content/ -> site/ with the builder (mkdocs-material or Zensical, see --builder),
+    atomically (a failed build keeps the old site/)."""
     settings: Settings = ctx.obj["settings"]
     ctx.exit(0 if _build(settings.but(strict=not no_strict)) else 1)
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from generator.paths import DEFAULT_EPOCH, Paths
 
-BUILDERS = ("mkdocs",)
+# the static-site builders generator.build can run; the first is the default
+BUILDERS = ("mkdocs", "zensical")
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path = Path(".")
-    builder: str = "mkdocs"  # the static-site builder behind generator.build
+    builder: str = BUILDERS[0]  # the static-site builder behind generator.build (BUILDERS)
     cache: Path | None = None  # default: <root>/.cache
     similar: bool = True  # compute 相似项目 (off only for synthetic-scale benchmarks)
     epoch: int = int(DEFAULT_EPOCH)  # the build date stamped into sitemaps and downloads
@@ -37,9 +38,15 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], **given: object) -> Settings:
-        """BUDGET_SITE_SIMILAR=0 turns 相似项目 off; SOURCE_DATE_EPOCH fixes the build date."""
+        """BUDGET_SITE_SIMILAR=0 turns 相似项目 off; SOURCE_DATE_EPOCH fixes the build date;
+        BUDGET_SITE_BUILDER picks the builder (one of BUILDERS). A given value wins."""
         epoch = environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH
         if not epoch.strip().isdigit():
             raise ValueError(f"SOURCE_DATE_EPOCH must be seconds since 1970, got {epoch!r}")
-        settings = cls(similar=environ.get("BUDGET_SITE_SIMILAR", "1") != "0", epoch=int(epoch))
+        builder = given.pop("builder", None) or environ.get("BUDGET_SITE_BUILDER") or BUILDERS[0]
+        if builder not in BUILDERS:
+            raise ValueError(f"the builder must be one of {', '.join(BUILDERS)}, got {builder!r}")
+        settings = cls(
+            similar=environ.get("BUDGET_SITE_SIMILAR", "1") != "0", epoch=int(epoch), builder=str(builder)
+        )
         return settings.but(**given)
