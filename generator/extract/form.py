@@ -25,6 +25,7 @@ from generator.extract.vocabulary import (
     Vocabulary,
 )
 from generator.model import Amount, ExtractedTable, FundColumn, Record, SourceRef
+from generator.quality.common import reader_note_fields
 from generator.tables import Cell, Table
 from generator.text import (
     parse_amount,
@@ -170,7 +171,7 @@ def _read(sheet: Sheet, found: list[Found], band: range | None, bounds: tuple[in
     if any(grid.extras):
         result.extra["indicators"] = grid.extras
     for code, line, values in grid.notes:
-        record.flag(code, line, **values)
+        record.flag(code, line, fields=reader_note_fields(record, code, values), **values)
     missing = [part for part, ok in (("绩效指标", grid.indicators), ("项目资金", has_funds)) if not ok]
     result.record, result.status = record, "ok"
     if missing:

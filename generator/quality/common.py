@@ -4,7 +4,7 @@ numerals, and the source lines a note cites."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -253,3 +253,15 @@ def rows_of(record: Record, ind: Indicator) -> list[str]:
         for i, x in enumerate(record.indicators)
         if x is ind or (x.scope != ind.scope and (x.name, x.value) == (ind.name, ind.value))
     ]
+
+
+def reader_note_fields(record: Record, code: str, values: Mapping[str, object]) -> list[str]:
+    """The indicator rows a reader's note concerns (an empty value or name), found by what
+    the note names; [] when the note is about the table as a whole."""
+    if code == "indicator_value_missing":
+        match = [i for i, x in enumerate(record.indicators) if x.name == values.get("name") and not x.value]
+    elif code == "indicator_name_missing":
+        match = [i for i, x in enumerate(record.indicators) if x.value == values.get("value") and not x.name]
+    else:
+        return []
+    return [f"indicators.{i}" for i in match]

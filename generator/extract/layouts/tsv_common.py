@@ -29,6 +29,7 @@ from generator.model import (
     Record,
     SourceRef,
 )
+from generator.quality.common import reader_note_fields
 from generator.text import (
     LEVEL2_TO_LEVEL1,
     canonical_level1,
@@ -764,7 +765,7 @@ def build_record(pages: list[Parsed], file: str, layout: str) -> Record:
         for line, label, diff in header_differences(head, later.header):
             record.flag("continuation_header_differs", line, label=label, diff=diff)
     for code, line, params in [*head.notes, *reader.notes]:
-        record.flag(code, line, **params)
+        record.flag(code, line, fields=reader_note_fields(record, code, params), **params)
     return record
 
 
