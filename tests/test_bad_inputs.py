@@ -506,8 +506,7 @@ def test_12_empty_file_listed(project: Path) -> None:
     home = page(project, "index.html")
     assert stat_cell(home, "地区") == "2" and stat_cell(home, "项目") == "14", show(result)
     regions = [
-        wan_of(headline_amount(page(project, f"regions/{s}/index.html")))
-        for s in site_regions(project)
+        wan_of(headline_amount(page(project, f"regions/{s}/index.html"))) for s in site_regions(project)
     ]
     assert abs(wan_of(stat_cell(home, "年度资金合计")) - sum(regions)) <= Decimal("0.02"), regions
     assert_site_safe(project)
