@@ -382,9 +382,9 @@ def _issues(row: dict) -> str:
 
 
 def main(factors: list[int]) -> None:
-    from generator.build import builder_versions
+    from generator.build import builder_installed, builder_versions
 
-    builders = tuple(b for b in BUILDERS if _installed(b))
+    builders = tuple(b for b in BUILDERS if builder_installed(b))
     print("builders: " + "; ".join(f"{b}: {', '.join(builder_versions(b))}" for b in builders))
     print("planted broken links: " + "; ".join(f"{b}: {planted_links(b)}" for b in builders), flush=True)
     similar_env = os.environ.get("BUDGET_SITE_SIMILAR", "1") != "0"
@@ -406,16 +406,6 @@ def main(factors: list[int]) -> None:
             f"| {r.get('pages', '-')} | {fid.get('links', '-')} | {fid.get('broken', '-')} "
             f"| {r['search_browser']} | {r['strict']} | {_issues(r) if r['builder'] != REFERENCE else '—'} |"
         )
-
-
-def _installed(builder: str) -> bool:
-    from generator.build import BuildFailed, builder_versions
-
-    try:
-        builder_versions(builder)
-    except BuildFailed:
-        return False
-    return True
 
 
 if __name__ == "__main__":

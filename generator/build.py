@@ -91,6 +91,15 @@ def builder_versions(builder: str) -> list[str]:
         ) from exc
 
 
+def builder_installed(builder: str) -> bool:
+    """Whether every package of the builder is installed."""
+    try:
+        builder_versions(builder)
+    except BuildFailed:
+        return False
+    return True
+
+
 def _inputs(settings: Settings) -> str:
     paths = settings.paths
     given = [settings.epoch, settings.strict, settings.builder, *builder_versions(settings.builder)]

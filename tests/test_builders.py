@@ -16,7 +16,7 @@ from generator.build import (
     _mkdocs_context_shim,
     _zensical_config,
     build_site,
-    builder_versions,
+    builder_installed,
     zensical_warnings,
 )
 from generator.cli import main
@@ -29,16 +29,8 @@ DEFAULT = Settings().builder
 OTHER = next(b for b in BUILDERS if b != DEFAULT)
 
 
-def _installed(builder: str) -> bool:
-    try:
-        builder_versions(builder)
-    except BuildFailed:
-        return False
-    return True
-
-
 needs_other = pytest.mark.skipif(
-    not _installed(OTHER),
+    not builder_installed(OTHER),
     reason=f"builder {OTHER!r} is not installed: pip install -e '.[test]' installs it",
 )
 

@@ -1,5 +1,7 @@
-"""The index's postings, exported for the browser index. Like engine.py, a module that uses
-whoosh's API (through engine's index)."""
+"""The whoosh index's postings, exported in the browser index's form. The site computes
+them from the documents instead (postings.py); this export is the reference
+tests/test_search.py compares them with. Like engine.py, a module that uses whoosh's API
+(through engine's index)."""
 
 from __future__ import annotations
 
