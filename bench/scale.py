@@ -2,8 +2,9 @@
 records at 1×, 10× and 100× (≈51,000 projects), seconds per stage, pages per second,
 peak memory and site bytes. Prints figures; never asserts.
 
-    .venv/bin/python bench/scale.py            # 1x and 10x
-    .venv/bin/python bench/scale.py 1 10 100   # the full ladder (100x takes a while)
+    .venv/bin/python bench/scale.py                       # 1x and 10x, with 1 and 2 workers
+    .venv/bin/python bench/scale.py 100 --workers=1,2     # 100x (takes a while)
+    .venv/bin/python bench/scale.py 10 --build            # and the builder on the result
 """
 
 from __future__ import annotations
@@ -31,16 +32,31 @@ def _suffix(name: str, k: int) -> str:
 
 
 def make_corpus(root: Path, factor: int) -> int:
-    """Copy the real records `factor` times, each copy with its own id and name."""
+    """Copy the real records `factor` times. Copy k (k ≥ 1) is its own set of regions, as a
+    province's counties would be: each document is listed again under region "<name>（k）"
+    and slug "<slug>-k" (its file linked under a new name), and each record gets its own
+    id, name, region and document."""
     from generator.generate import copy_handwritten
+    from generator.records import load_yaml
 
     out = root / "data" / "records"
     out.mkdir(parents=True)
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copyfile(REPO / "data" / "sources.yaml", root / "data" / "sources.yaml")
+    raw = root / "data" / "raw"
+    shutil.copytree(REPO / "data" / "raw", raw)
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     copy_handwritten(REPO / "content", root / "content")
+    listed = load_yaml(REPO / "data" / "sources.yaml")["sources"]
+    entries = [dict(e) for e in listed]
+    names = {e["file"]: e["region"] for e in entries}
+    for k in range(1, factor):
+        for e in listed:
+            (raw / f"x{k}-{e['file']}").hardlink_to(raw / e["file"])
+            region = f"{e['region']}（{k}）"
+            entries.append({**e, "file": f"x{k}-{e['file']}", "region": region, "slug": f"{e['slug']}-{k}"})
+    # JSON is YAML: one entry per line keeps the file readable and quick to write
+    lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries)
+    (root / "data" / "sources.yaml").write_text(f'{{"sources": [\n{lines}\n]}}\n', encoding="utf-8")
     # copies are made on the YAML text (no parse and dump): 51,300 records in seconds
     sources = sorted((REPO / "data" / "records").glob("*.yaml"))
     n = 0
@@ -55,12 +71,26 @@ def make_corpus(root: Path, factor: int) -> int:
                 if name:
                     start, end = name.span(1)
                     text = text[:start] + _suffix(name.group(1), k) + text[end:]
+                doc = re.search(r"^  file: (.*)$", text, flags=re.M)
+                if doc and doc.group(1) in names:
+                    start, end = doc.span(1)
+                    text = text[:start] + f"x{k}-{doc.group(1)}" + text[end:]
+                    old = f"\nregion: {names[doc.group(1)]}\n"
+                    text = text.replace(old, f"\nregion: {names[doc.group(1)]}（{k}）\n", 1)
             (out / f"{pid}.yaml").write_text(text, encoding="utf-8")
             n += 1
     return n
 
 
-def run_one(factor: int) -> dict[str, float]:
+def _tree_digest(folder: Path) -> str:
+    from generator.stamps import tree_digest
+
+    return tree_digest(folder)
+
+
+def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
+    """One corpus; generate once per worker count, each cold (its own cache and content/),
+    and compare the content/ trees byte for byte; then build the first with the builder."""
     from generator.build import build_site
     from generator.generate import run_generate
     from generator.paths import Paths
@@ -69,47 +99,78 @@ def run_one(factor: int) -> dict[str, float]:
         root = Path(tmp)
         n = make_corpus(root, factor)
         paths = Paths(root)
-        t0 = time.perf_counter()
-        gen = run_generate(Settings(root=paths.root))
-        t1 = time.perf_counter()
-        built = build_site(Settings(root=paths.root, strict=False))
-        t2 = time.perf_counter()
-        return {
+        runs = []
+        for w in workers:
+            content = root / f"content-{w}"
+            shutil.copytree(root / "content", content)
+            settings = Settings(root=paths.root, cache=root / f"cache-{w}", workers=w)
+            t0 = time.perf_counter()
+            gen = run_generate(settings, content=content)
+            seconds = round(time.perf_counter() - t0, 1)
+            per_worker: dict[str, int] = {}
+            for r in gen.shard_results:
+                per_worker[r.worker] = max(per_worker.get(r.worker, 0), r.peak_mb)
+            made = [r.seconds for r in gen.shard_results if not r.cached]
+            runs.append(
+                {
+                    "workers": w,
+                    "generate_s": seconds,
+                    "steps": gen.seconds,
+                    "pages": gen.pages,
+                    "shards": len(gen.shard_results),
+                    "shard_s_mean": round(sum(made) / max(1, len(made)), 2),
+                    "shard_s_max": max(made, default=0),
+                    "worker_peak_mb": sorted(per_worker.values(), reverse=True),
+                    "digest": _tree_digest(content),
+                }
+            )
+        out: dict[str, object] = {
             "factor": factor,
             "projects": n,
-            "pages": built.pages,
-            "generate_s": round(t1 - t0, 1),
-            "steps": gen.seconds,
-            "build_s": round(t2 - t1, 1),
-            "pages_per_s": round(built.pages / (t2 - t0), 1),
-            "generate_pages_per_s": round(gen.pages / (t1 - t0), 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "site_mb": round(built.bytes / 1e6, 1),
+            "runs": runs,
+            "identical": len({r["digest"] for r in runs}) == 1,
+            "main_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
+        if build:
+            shutil.rmtree(root / "content")
+            (root / f"content-{workers[0]}").rename(root / "content")
+            t1 = time.perf_counter()
+            built = build_site(Settings(root=paths.root, strict=False))
+            out.update(build_s=round(time.perf_counter() - t1, 1), site_mb=round(built.bytes / 1e6, 1))
+        return out
 
 
-def main(factors: list[int]) -> None:
-    print("factor projects pages generate_s build_s pages/s gen_pages/s peak_rss_mb site_mb")
+def main(factors: list[int], workers: list[int], build: bool) -> None:
     for factor in factors:
-        # one process per size, so peak memory is that size's own
+        # one process per size, so the main process's peak memory is that size's own
+        cmd = [sys.executable, __file__, "--one", str(factor), ",".join(map(str, workers))]
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(factor)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPO,
+            [*cmd, *(["--build"] if build else [])], capture_output=True, text=True, cwd=REPO
         )
+        if out.returncode:
+            print(out.stderr[-3000:])
+            continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"{r['factor']:>5}x {r['projects']:>8} {r['pages']:>6} {r['generate_s']:>10} {r['build_s']:>7} "
-            f"{r['pages_per_s']:>7} {r['generate_pages_per_s']:>11} {r['peak_rss_mb']:>11} {r['site_mb']:>7}"
-            f"   generate steps: {', '.join(f'{k} {v} s' for k, v in r['steps'].items())}",
-            flush=True,
-        )
+        print(f"{r['factor']}x: {r['projects']} projects, main process peak {r['main_peak_rss_mb']} MB")
+        for run in r["runs"]:
+            steps = ", ".join(f"{k} {v} s" for k, v in run["steps"].items())
+            print(
+                f"  {run['workers']} worker(s): generate {run['generate_s']} s ({steps}); "
+                f"{run['pages']} pages, "
+                f"{run['shards']} shards (mean {run['shard_s_mean']} s, longest {run['shard_s_max']} s); "
+                f"worker peaks {run['worker_peak_mb']} MB"
+            )
+        print(f"  content/ identical across worker counts: {r['identical']}")
+        if "build_s" in r:
+            print(f"  builder: {r['build_s']} s, site {r['site_mb']} MB")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(run_one(int(sys.argv[2]))))
+    args = sys.argv[1:]
+    if args[:1] == ["--one"]:
+        print(json.dumps(run_one(int(args[1]), [int(w) for w in args[2].split(",")], "--build" in args)))
     else:
-        main([int(a) for a in sys.argv[1:]] or [1, 10])
+        build = "--build" in args
+        given = [a for a in args if a != "--build" and not a.startswith("--workers=")]
+        ws = next((a.split("=", 1)[1] for a in args if a.startswith("--workers=")), "1,2")
+        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], build)

@@ -50,12 +50,34 @@ def _print_problems(report: Report, quiet: bool) -> None:
     default=None,
     help=f"The site builder of `build` and `site` [default: $BUDGET_SITE_BUILDER or {BUILDERS[0]}].",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local Dask worker processes for generate's shards [default: every core; none for a small job].",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run generate's shards on the Dask cluster at ADDRESS (tcp://host:8786); its workers "
+    "must see this project directory at the same path.",
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path, quiet: bool, builder: str | None) -> None:
+def main(
+    ctx: click.Context,
+    root: Path,
+    quiet: bool,
+    builder: str | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
     """Budget disclosure site: extract, validate and publish project performance targets."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
-        settings = Settings.from_environment(os.environ, root=root, builder=builder)
+        settings = Settings.from_environment(
+            os.environ, root=root, builder=builder, workers=workers, scheduler=scheduler
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     ctx.obj = {"settings": settings, "paths": settings.paths, "quiet": quiet}
@@ -111,6 +133,9 @@ def _generate(settings: Settings, quiet: bool, loaded: Loaded | None = None) -> 
         return outcome
     skipped = f", {outcome.skipped} records not published" if outcome.skipped else ""
     steps = ", ".join(f"{k} {v} s" for k, v in (outcome.seconds or {}).items())
+    if outcome.shard_results:
+        made = sum(1 for r in outcome.shard_results if not r.cached)
+        steps += f"; shards: {made} made, {len(outcome.shard_results) - made} unchanged"
     click.echo(
         f"generated {outcome.pages} pages: {outcome.projects} projects, {outcome.departments} departments, "
         f"{outcome.regions} regions{skipped}, {len(report.errors)} errors, {len(report.warnings)} warnings "

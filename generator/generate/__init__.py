@@ -17,23 +17,19 @@ import tempfile
 import threading
 import time
 import traceback
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from generator import stamps
-from generator.corpus import Corpus, Department, annual_total, build_corpus
-from generator.generate import fmt, project_page
-from generator.generate.charts import bar_chart, chart_alt
-from generator.generate.similar import MIN_SIMILARITY, Similar, similar_projects
-from generator.model import Record
-from generator.problems import CATALOGUE, Kind, Problem, Report
-from generator.publish import run_publish
-from generator.quality import QUALITY_FLAGS
+from generator.corpus import Corpus, build_corpus
+from generator.generate import shards
+from generator.generate.pages import write_national_pages
+from generator.generate.shards import ShardResult
+from generator.generate.similar import similar_links, similar_projects
+from generator.problems import Problem, Report
+from generator.publish import finish_downloads, prune_cache
 from generator.records import Loaded
 from generator.search import run_search_index
 from generator.settings import Settings
@@ -51,17 +47,6 @@ GENERATED_DIRS = (
     "search",
 )
 GENERATED_FILES = ("index.md", "quality.md", "problems.md")
-TOP_N = 15
-STAGES = {
-    "sources": "来源清单",
-    "extract": "提取",
-    "corrections": "人工修正",
-    "records": "记录校验",
-    "quality": "数据质量",
-    "generate": "生成页面",
-    "build": "构建站点",
-}
-SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示", "info": "说明"}
 
 
 @dataclass
@@ -74,51 +59,7 @@ class GenerateOutcome:
     seconds: dict[str, float] | None = None  # per step: records, search, pages, downloads
     skipped: int = 0  # record files not published (each reported)
     written: bool = False  # False: content/ was left as it was
-
-
-def environment(templates: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(templates),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        t=fmt.md_text,
-        c=fmt.md_cell,
-        wan=fmt.wan,
-        yuan=fmt.yuan,
-        wan_num=lambda v: "—" if v is None else f"{v / 1e4:,.2f}",
-        wan_cell=project_page.wan_cell,
-        link_url=fmt.link_url,
-        pct=lambda v: f"{v:g}%",
-        yaml_str=fmt.front_matter_title,
-        # a quality mark beside what it marks: a space between, nothing when there is none
-        after=lambda mark: f" {mark}" if mark else "",
-        before=lambda mark: f"{mark} " if mark else "",
-    )
-    return env
-
-
-class _Writer:
-    def __init__(self, env: Environment, content: Path) -> None:
-        self.env, self.content, self.pages = env, content, 0
-        self.alts: dict[str, str] = {}  # chart name -> its text alternative (the numbers, not just the title)
-
-    def page(self, template: str, rel: str, **ctx: Any) -> None:
-        path = self.content / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.env.get_template(template).render(**ctx), encoding="utf-8")
-        self.pages += 1
-
-    def page_with_charts(self, template: str, rel: str, **ctx: Any) -> None:
-        self.page(template, rel, alt=self.alts, **ctx)
-
-    def chart(self, name: str, items: list[tuple[str, float]], title: str) -> None:
-        path = self.content / "assets" / "charts" / f"{name}.svg"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(bar_chart(items, title), encoding="utf-8")
-        self.alts[name] = chart_alt(items, title)
+    shard_results: list[ShardResult] = field(default_factory=list)  # per region: made or kept
 
 
 def copy_handwritten(src: Path, dst: Path) -> None:
@@ -131,102 +72,6 @@ def copy_handwritten(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, ignore=skip)
 
 
-def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
-    """Each flag with its projects, most severe flags first, then by the money they concern;
-    within a flag, the projects with the most money first."""
-    out = []
-    for code in sorted(corpus.flag_counts()):
-        flagged = [p for p in corpus.projects if code in p.quality_flags]
-        flagged.sort(key=lambda p: (-annual_total(p), p.project_id))
-        projects = [(p, corpus.department_of[p.project_id], p.notes_for(code)) for p in flagged]
-        by_region = Counter(d.region.name for _, d, _ in projects)
-        by_dept = Counter(d.key for _, d, _ in projects)
-        depts = {d.key: d for _, d, _ in projects}
-        out.append(
-            {
-                "code": code,
-                "text": QUALITY_FLAGS.get(code, code),
-                "severity": project_page.severity(code),
-                "money": sum(annual_total(p) for p in flagged),
-                "projects": projects,
-                "by_region": _most_first(by_region),
-                "by_department": [(depts[k], n) for k, n in _most_first(by_dept)],
-            }
-        )
-    order = project_page.SEVERITY_ORDER
-    return sorted(out, key=lambda f: (order.index(f["severity"]), -f["money"], f["code"]))
-
-
-def _department_bars(depts: list[Department]) -> list[tuple[str, float]]:
-    """A chart's bars for departments: two with one name (中阳县's two 县委办公室 codes)
-    are told apart by their codes, put first so that a long name cut short keeps them."""
-    names = Counter(d.name for d in depts)
-    return [(f"{d.code} {d.name}" if names[d.name] > 1 else d.name, d.annual_total) for d in depts]
-
-
-def _largest(projects: list[Record], corpus: Corpus, n: int) -> list[tuple[Record, Department]]:
-    top = sorted(projects, key=lambda p: (-annual_total(p), p.project_id))[:n]
-    return [(p, corpus.department_of[p.project_id]) for p in top]
-
-
-def write_site_pages(
-    corpus: Corpus, templates: Path, content: Path, similar: dict[str, list[Similar]]
-) -> int:
-    env = environment(templates)
-    env.filters["title"] = corpus.title
-    w = _Writer(env, content)
-    by_id = {p.project_id: p for p in corpus.projects}  # once: per page it was quadratic
-    for p in corpus.projects:
-        found = similar.get(p.project_id, [])
-        ctx = project_page.context(p, corpus, by_id, found)
-        w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
-    for d in corpus.departments:
-        w.chart(
-            f"department-{d.key}",
-            [(corpus.title(p), annual_total(p)) for p in d.projects[:TOP_N]],
-            f"{d.name}：年度资金最多的项目",
-        )
-        w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d)
-    for r in corpus.regions:
-        depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
-        w.chart(f"region-{r.slug}", _department_bars(depts[:TOP_N]), f"{r.name}：各部门年度资金")
-        largest = _largest(r.projects, corpus, 10)
-        w.chart(
-            f"region-{r.slug}-projects",
-            [(corpus.title(p), annual_total(p)) for p, _ in largest],
-            f"{r.name}：年度资金最多的项目",
-        )
-        w.page_with_charts("region.md.j2", f"regions/{r.slug}.md", r=r, departments=depts, largest=largest)
-    w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
-    all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
-    w.page("departments.md.j2", "departments/index.md", departments=all_depts)
-    w.chart("home-regions", [(r.name, r.annual_total) for r in corpus.regions], "各地区年度资金")
-    w.chart(
-        "home-departments",
-        [(f"{d.name}（{d.region.name}）", d.annual_total) for d in all_depts[:TOP_N]],
-        "年度资金最多的部门",
-    )
-    w.page_with_charts(
-        "home.md.j2",
-        "index.md",
-        regions=corpus.regions,
-        total_projects=len(corpus.projects),
-        total_departments=len(all_depts),
-        total_annual=sum(r.annual_total for r in corpus.regions),
-        top_departments=all_depts[:TOP_N],
-        largest=_largest(corpus.projects, corpus, 20),
-        flagged=sum(1 for p in corpus.projects if p.quality_flags),
-        repeats=sum(r.repeats for r in corpus.regions),
-    )
-    w.page("quality.md.j2", "quality.md", flags=_quality_view(corpus))
-    w.page("problems.md.j2", "problems.md", kinds=problem_kinds(), stages=STAGES, severities=SEVERITIES)
-    return w.pages
-
-
 def _version() -> str:
     try:
         return metadata.version("budget-site")
@@ -234,26 +79,10 @@ def _version() -> str:
         return "0"
 
 
-def problem_kinds() -> list[Kind]:
-    return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
-
-
 def _documents(settings: Settings, sources: list[Source]) -> dict[str, tuple[str, list[str]]]:
     """Each listed document that reads: its SHA-256 and the text served for it."""
     texts = {s.file: served_text(settings.paths, s) for s in sources}
     return {file: text for file, text in texts.items() if text is not None}
-
-
-def _write_served_copies(corpus: Corpus, docs: dict[str, tuple[str, list[str]]], content: Path) -> None:
-    """Plain-text copies of the documents, decoded, under their fixed safe names: never the
-    uploaded name or extension, so nothing from data/raw/ is ever served as HTML or script."""
-    folder = content / "sources"
-    folder.mkdir(parents=True, exist_ok=True)
-    for region in corpus.regions:
-        for doc in region.documents:
-            if doc.served:
-                text = "\n".join(docs[doc.source.file][1])
-                (folder / doc.served).write_text("\ufeff" + text, encoding="utf-8")
 
 
 def _region_warnings(sources: list[Source], corpus: Corpus, settings: Settings, report: Report) -> None:
@@ -291,18 +120,32 @@ def _swap_in(tmp: Path, content: Path) -> None:
 
 def _write_all(
     corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
-) -> tuple[int, dict[str, float]]:
+) -> tuple[int, dict[str, float], list[ShardResult]]:
+    """Similar projects, then the shards (by region, on Dask) and the corpus-wide tables,
+    then the national pages, the search index and the downloads page from their outputs."""
+    paths = settings.paths
     clock = {"records": time.perf_counter()}
-    run_search_index(corpus, settings.paths.search_docs, content)
-    clock["search"] = time.perf_counter()
-    similar = similar_projects(corpus) if settings.similar else {}
+    found = similar_projects(corpus) if settings.similar else {}
+    similar = similar_links(corpus, found)
     clock["similar"] = time.perf_counter()
-    pages = write_site_pages(corpus, settings.paths.templates, content, similar)
-    _write_served_copies(corpus, docs, content)
-    clock["pages"] = time.perf_counter()
-    run_publish(corpus, content, settings.build_date, _version(), settings.paths.cache / "downloads")
+    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date)
+    root, table_cache = paths.cache / "shards", paths.cache / "downloads"
+    results, tables = shards.run_shards(
+        planned, root, content / "downloads", table_cache, settings.scheduler, settings.workers
+    )
+    clock["shards"] = time.perf_counter()
+    shards.assemble(results, root, content)
+    clock["assemble"] = time.perf_counter()
+    pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
+    clock["national"] = time.perf_counter()
+    run_search_index(corpus, paths.search_docs, content, weighed=shards.weights(results, root))
+    clock["search"] = time.perf_counter()
+    prune_cache(table_cache, {key for _, keys in tables.values() for key in keys})
+    counts = {name: rows for name, (rows, _) in tables.items()}
+    finish_downloads(corpus, content, counts, settings.build_date, _version())
     clock["downloads"] = time.perf_counter()
-    return pages, {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(clock)}
+    seconds = {b: round(clock[b] - clock[a], 1) for a, b in itertools.pairwise(clock)}
+    return pages, seconds, results
 
 
 def run_generate(
@@ -345,7 +188,7 @@ def run_generate(
         else:
             tmp.mkdir()
         tmp.chmod(0o755)
-        pages, seconds = _write_all(corpus, docs, settings, tmp)
+        pages, seconds, made = _write_all(corpus, docs, settings, tmp)
     except Exception as exc:  # a bug in a template or writer: keep the previous content/
         shutil.rmtree(tmp, ignore_errors=True)
         file, line, where = _failure_site(exc, settings)
@@ -365,6 +208,7 @@ def run_generate(
         seconds,
         len(loaded.skipped),
         True,
+        made,
     )
     stamps.record(paths.cache, "generate", inputs, content, _summary(outcome))
     return outcome
@@ -380,6 +224,8 @@ def _summary(outcome: GenerateOutcome) -> dict[str, Any]:
 def _unchanged(last: dict[str, Any], report: Report, start: float) -> GenerateOutcome:
     """The outcome of a run skipped because its inputs and content/ are as the last run left them."""
     report.problems.extend(Problem.from_dict(p) for p in last["problems"])
-    counts = {k: int(last[k]) for k in ("pages", "projects", "departments", "regions", "skipped")}
+    pages, projects, departments, regions, skipped = (
+        int(last[k]) for k in ("pages", "projects", "departments", "regions", "skipped")
+    )
     seconds = {"unchanged": round(time.perf_counter() - start, 1)}
-    return GenerateOutcome(report, **counts, seconds=seconds, written=True)
+    return GenerateOutcome(report, pages, projects, departments, regions, seconds, skipped, True)

@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from generator.corpus import Corpus, Department, annual_total
+from generator.corpus import Corpus, annual_total
 from generator.generate.fmt import md_text, wan, yuan
-from generator.generate.similar import Similar
+from generator.generate.similar import SimilarLink
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
 from generator.quality import QUALITY_FLAGS
 from generator.quality_codes import DOCUMENT_FLAGS, SEVERITY
@@ -183,10 +183,11 @@ def flags(p: Record) -> list[FlagView]:
     return sorted(views, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.code))
 
 
-def _related(f: FlagView, by_id: dict[str, Record], corpus: Corpus) -> list[tuple[str, str]]:
-    """The projects a flag's notes name (a duplicate's twin, the project copied): (title, id)."""
-    ids = dict.fromkeys(i for n in f.notes for i in n.related if i in by_id)
-    return [(corpus.title(by_id[i]), i) for i in ids]
+def _related(f: FlagView, corpus: Corpus) -> list[tuple[str, str]]:
+    """The projects a flag's notes name (a duplicate's twin, the project copied): (title, id).
+    A shard's corpus holds the titles of the projects its records name in other shards."""
+    ids = dict.fromkeys(i for n in f.notes for i in n.related if i in corpus.titles)
+    return [(corpus.titles[i], i) for i in ids]
 
 
 def note_md(note: Flag, served: str) -> str:
@@ -213,13 +214,7 @@ def description(p: Record, title: str, where: str) -> str:
     return f"{title}（{where}）：{year}资金{amount}。{goal}".strip()
 
 
-def similar_view(
-    found: list[Similar], by_id: dict[str, Record], corpus: Corpus
-) -> list[tuple[Record, Department, Similar]]:
-    return [(by_id[s.project_id], corpus.department_of[s.project_id], s) for s in found]
-
-
-def context(p: Record, corpus: Corpus, by_id: dict[str, Record], similar: list[Similar]) -> dict[str, Any]:
+def context(p: Record, corpus: Corpus, similar: list[SimilarLink]) -> dict[str, Any]:
     """Everything templates/project.md.j2 is given for one project."""
     dept = corpus.department_of[p.project_id]
     document = corpus.document_of[p.source.file]
@@ -239,9 +234,9 @@ def context(p: Record, corpus: Corpus, by_id: dict[str, Record], similar: list[S
         "marks": defaultdict(str, marked),  # a part without a flag: no mark
         "marked_any": bool(marked),
         "flags": [
-            (f, [note_md(n, document.served) for n in f.notes if n.message], _related(f, by_id, corpus))
+            (f, [note_md(n, document.served) for n in f.notes if n.message], _related(f, corpus))
             for f in flags(p)
         ],
         "repeat": p.project_id in dept.repeats,
-        "similar": similar_view(similar, by_id, corpus),
+        "similar": similar,
     }

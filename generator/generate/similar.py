@@ -31,6 +31,20 @@ _GENERIC = re.compile(r"项目|经费|资金|专项|补助|补贴|费用|工作|
 
 
 @dataclass(frozen=True)
+class SimilarLink:
+    """A similar project as its page shows it: it may be in another shard, so its figures
+    travel with the link rather than the record."""
+
+    project_id: str
+    title: str
+    department: str
+    region: str
+    annual: float | None
+    reason: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Similar:
     project_id: str
     score: float
@@ -132,3 +146,18 @@ def similar_projects(corpus: Corpus) -> dict[str, list[Similar]]:
             Similar(other_id, -neg, reason(p, by_id[other_id])) for neg, _, other_id in scored[:PER_PROJECT]
         ]
     return out
+
+
+def similar_links(corpus: Corpus, found: dict[str, list[Similar]]) -> dict[str, list[SimilarLink]]:
+    """Each project's similar projects with what its page shows of them."""
+    by_id = {p.project_id: p for p in corpus.projects}
+
+    def link(s: Similar) -> SimilarLink:
+        other, dept = by_id[s.project_id], corpus.department_of[s.project_id]
+        total = other.funds.annual.total
+        annual = None if total is None else float(total)
+        return SimilarLink(
+            s.project_id, corpus.title(other), dept.name, dept.region.name, annual, s.reason, s.score
+        )
+
+    return {pid: [link(s) for s in items] for pid, items in found.items() if items}

@@ -15,15 +15,16 @@ Every file is deterministic for a given build date (SOURCE_DATE_EPOCH).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
+import pickle
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.corpus import Corpus, Department
+from generator.corpus import Corpus, Department, Region
 from generator.model import Record
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
@@ -83,16 +84,8 @@ def _write_tables(task: _Task) -> list[tuple[Path, str]]:
     return written
 
 
-def _write_all_tables(tasks: list[_Task], cache: Path | None) -> None:
-    """Every folder's tables, on every core when there are many; unused cache entries pruned."""
-    workers = min(len(tasks), os.cpu_count() or 1)
-    if workers > 1 and len(tasks) > 8:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_write_tables, tasks, chunksize=4))
-    else:
-        results = [_write_tables(t) for t in tasks]
-    if cache is not None and cache.is_dir():
-        used = {key for written in results for _, key in written}
+def prune_cache(cache: Path, used: set[str]) -> None:
+    if cache.is_dir():
         for entry in cache.iterdir():
             if entry.name not in used:
                 entry.unlink(missing_ok=True)
@@ -114,32 +107,10 @@ def _tables_for(projects: list[Record], depts: list[Department]) -> dict[str, li
     }
 
 
-def run_publish(
-    corpus: Corpus, content: Path, build_date: str, version: str, cache: Path | None = None
-) -> list[PublishedFile]:
-    """Write every download and the API; return the corpus-wide files with their figures.
-    With a cache directory, a table whose rows did not change is copied, not written again."""
-    downloads, api = content / "downloads", content / "api"
-    shutil.rmtree(downloads, ignore_errors=True)
-    shutil.rmtree(api, ignore_errors=True)
-    whole_tables = _tables_for(corpus.projects, corpus.departments)
-    tasks = [_Task(downloads, whole_tables, build_date, cache)]
-    tasks += [
-        _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, cache)
-        for r in corpus.regions
-    ]
-    tasks += [
-        _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, cache)
-        for d in corpus.departments
-    ]
-    _write_all_tables(tasks, cache)
-    whole = [
-        _describe(downloads / f"{name}.{ext}", content, len(rows))
-        for name, rows in whole_tables.items()
-        for ext, _ in WRITERS
-    ]
-    (api / "projects").mkdir(parents=True)
-    for p in corpus.projects:
+def write_api(projects: list[Record], api: Path, build_date: str) -> None:
+    """api/projects/<id>.json (the record, whole) and its rows of projects.csv and indicators.csv."""
+    (api / "projects").mkdir(parents=True, exist_ok=True)
+    for p in projects:
         base = api / "projects" / p.project_id
         base.with_suffix(".json").write_text(
             json.dumps(p.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
@@ -148,6 +119,58 @@ def run_publish(
         writers.write_csv(base.with_suffix(".csv"), TABLES["projects"], project_rows([p]), build_date)
         indicators = base.with_name(f"{p.project_id}.indicators.csv")
         writers.write_csv(indicators, TABLES["indicators"], indicator_rows([p]), build_date)
+
+
+def publish_shard(
+    departments: list[Department], regions: list[Region], out: Path, build_date: str, rows: Path
+) -> None:
+    """A shard's downloads (these regions' and departments' tables) and the API of the
+    departments' projects under `out` (laid out as content/), and their rows of the
+    corpus-wide tables in `rows`/<table>.pickle, from which publish_table writes those."""
+    downloads = out / "downloads"
+    projects = [p for d in departments for p in d.projects]
+    for r in regions:
+        _write_tables(
+            _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, None)
+        )
+    for d in departments:
+        _write_tables(
+            _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, None)
+        )
+    write_api(projects, out / "api", build_date)
+    rows.mkdir(parents=True, exist_ok=True)
+    for name, table in _tables_for(projects, departments).items():
+        (rows / f"{name}.pickle").write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def merged_rows(name: str, shards: list[Path]) -> list[dict[str, Any]]:
+    """A corpus-wide table from the shards' rows: departments in the shards' order (the
+    regions'), the other tables by project id, as each shard sorted its own."""
+    parts = [pickle.loads((folder / "rows" / f"{name}.pickle").read_bytes()) for folder in shards]
+    if name == "departments":
+        return [row for part in parts for row in part]
+    return list(heapq.merge(*parts, key=lambda row: row["project_id"]))
+
+
+def publish_table(
+    name: str, shard_rows: list[Path], downloads: Path, build_date: str, cache: Path
+) -> tuple[str, int, list[str]]:
+    """One corpus-wide table in every format (a task of its own: the four run side by side);
+    returns its name, its row count and the cache entries it used."""
+    rows = merged_rows(name, shard_rows)
+    written = _write_tables(_Task(downloads, {name: rows}, build_date, cache))
+    return name, len(rows), [key for _, key in written]
+
+
+def finish_downloads(
+    corpus: Corpus, content: Path, counts: dict[str, int], build_date: str, version: str
+) -> list[PublishedFile]:
+    """After the corpus-wide tables are written: the data package, the zip, SHA256SUMS and
+    the downloads page; returns the corpus-wide files with their figures."""
+    downloads = content / "downloads"
+    whole = [
+        _describe(downloads / f"{name}.{ext}", content, counts[name]) for name in TABLES for ext, _ in WRITERS
+    ]
     package = writers.datapackage(corpus, build_date, version)
     (downloads / "datapackage.json").write_text(
         json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -168,6 +191,26 @@ def run_publish(
     sums = "".join(f"{f.sha256}  {f.path.split('/', 1)[1]}\n" for f in files)
     (downloads / "SHA256SUMS").write_text(sums, encoding="utf-8")
     (downloads / "index.md").write_text(downloads_page(files, corpus), encoding="utf-8")
+    return files
+
+
+def run_publish(
+    corpus: Corpus, content: Path, build_date: str, version: str, cache: Path | None = None
+) -> list[PublishedFile]:
+    """Every download and the API of a corpus in one process (the shard and national steps
+    one after the other); returns the corpus-wide files with their figures."""
+    shutil.rmtree(content / "downloads", ignore_errors=True)
+    shutil.rmtree(content / "api", ignore_errors=True)
+    rows = content / ".rows"  # laid out as a shard's folder
+    publish_shard(corpus.departments, corpus.regions, content, build_date, rows / "rows")
+    cache = cache or rows / "cache"
+    counts, used = {}, set()
+    for name in TABLES:
+        _, counts[name], keys = publish_table(name, [rows], content / "downloads", build_date, cache)
+        used.update(keys)
+    prune_cache(cache, used)
+    files = finish_downloads(corpus, content, counts, build_date, version)
+    shutil.rmtree(rows)
     return files
 
 

@@ -13,8 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import xlsxwriter
 
 from generator.corpus import Corpus
 from generator.publish.schema import PRIMARY_KEYS, TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
@@ -75,7 +74,7 @@ def _rezip(path: Path, build_date: str) -> None:
     stamp_iso = _fixed_time(build_date).strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries:
-            if name == "docProps/core.xml":  # openpyxl stamps the save time here, whatever we set
+            if name == "docProps/core.xml":  # the save time, whatever the writer was told
                 data = re.sub(
                     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp_iso.encode(), data
                 )
@@ -85,31 +84,35 @@ def _rezip(path: Path, build_date: str) -> None:
 
 
 def write_xlsx(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
-    """A frozen header row, Chinese titles as a second header, widths that fit the text."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = path.stem[:31]
-    ws.append([c.name for c in columns])
-    ws.append([c.title for c in columns])
-    for cell in ws[1] + ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(
-            [row[c.name] if c.type in ("number", "integer") else cell_text(c, row[c.name]) for c in columns]
-        )
-    for col in ws.iter_cols(min_row=3):
-        for cell in col:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-    ws.freeze_panes = "A3"
-    for i, c in enumerate(columns, start=1):
-        sample = [c.name, c.title] + [str(r[c.name] or "") for r in rows[:500]]
-        width = max(_display_width(s) for s in sample)
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, max(8, width + 2))
+    """A frozen header row, Chinese titles as a second header, widths that fit the text.
+    Written row by row (XlsxWriter's constant-memory mode); text is always written as text,
+    never as a formula, a number or a link, whatever it starts with."""
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
     moment = _fixed_time(build_date)
-    wb.properties.created = wb.properties.modified = moment
-    wb.properties.creator = "budget-site"
-    wb.save(path)
+    with xlsxwriter.Workbook(str(path), options) as wb:
+        wb.set_properties({"author": "budget-site", "created": moment})
+        ws = wb.add_worksheet(path.stem[:31])
+        for i, c in enumerate(columns):  # before the rows: constant-memory mode writes in order
+            sample = [c.name, c.title] + [str(r[c.name] or "") for r in rows[:500]]
+            ws.set_column(i, i, min(60, max(8, max(_display_width(s) for s in sample) + 2)))
+        ws.freeze_panes(2, 0)
+        bold = wb.add_format({"bold": True})
+        for i, c in enumerate(columns):
+            ws.write_string(0, i, c.name, bold)
+            ws.write_string(1, i, c.title, bold)
+        for n, row in enumerate(rows, start=2):
+            for i, c in enumerate(columns):
+                value = row[c.name]
+                if c.type not in ("number", "integer"):
+                    if text := cell_text(c, value):
+                        ws.write_string(n, i, text)
+                elif value is not None and value != "":
+                    ws.write_number(n, i, value)
     _rezip(path, build_date)
 
 

@@ -17,12 +17,12 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.corpus import Corpus, annual_total
+from generator.corpus import Corpus, Department, annual_total
 from generator.model import FUND_SOURCES, Record
 from generator.search import analysis, engine, postings
 
@@ -100,12 +100,11 @@ def _page_doc(key: str, title: str, body: str, url: str) -> engine.Doc:
     )
 
 
-def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
-    docs = []
-    for p in corpus.projects:
-        dept = corpus.department_of[p.project_id]
-        docs.append(_project_doc(p, corpus.title(p), dept.key, dept.name))
-    for d in corpus.departments:
+def region_documents(corpus: Corpus, departments: list[Department] | None = None) -> list[engine.Doc]:
+    """Departments and their projects as search documents: these (a shard's) or all."""
+    depts = corpus.departments if departments is None else departments
+    docs = [_project_doc(p, corpus.title(p), d.key, d.name) for d in depts for p in d.projects]
+    for d in depts:
         names = " ".join(p.project_name for p in d.projects[:50])
         docs.append(
             engine.Doc(
@@ -126,6 +125,17 @@ def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
                 url=f"departments/{d.key}/",
             )
         )
+    return docs
+
+
+def shard_weights(corpus: Corpus, departments: list[Department]) -> dict[str, dict[str, float]]:
+    """The weights per term of a shard's documents (its departments and their projects), by
+    document id (postings.doc_weights): the expensive part of the index, done by its task."""
+    return {d.id: postings.doc_weights(d) for d in region_documents(corpus, departments)}
+
+
+def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
+    docs = region_documents(corpus)
     for name, url in PAGES:
         if (content / name).is_file():
             title, body = _page_text(content / name)
@@ -212,13 +222,18 @@ def write_browser_index(
 
 
 def run_search_index(
-    corpus: Corpus, docs_file: Path, content: Path, workers: int | None = None
+    corpus: Corpus,
+    docs_file: Path,
+    content: Path,
+    workers: int | None = None,
+    weighed: Mapping[str, dict[str, float]] | None = None,
 ) -> SearchOutcome:
     """The browser index (content/search/), straight from the documents; and the documents
     with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
-    command line's whoosh index when they changed (ensure_cli_index)."""
+    command line's whoosh index when they changed (ensure_cli_index). `weighed`: the
+    documents' weights the shard tasks computed (shard_weights), merged here."""
     docs = documents(corpus, content)
-    stored, found = postings.postings(docs, workers)
+    stored, found = postings.postings(docs, workers, weighed)
     files, size = write_browser_index(stored, found, content / "search", corpus)
     listing = {"dictionary": analysis.harvest_dictionary(corpus.projects), "docs": [asdict(d) for d in docs]}
     text = json.dumps(listing, ensure_ascii=False, sort_keys=True)

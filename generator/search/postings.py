@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -77,13 +77,18 @@ def _pooled(docs: list[Doc], n: int) -> Iterator[dict[str, float]]:
 
 
 def postings(
-    docs: Iterable[Doc], workers: int | None = None
+    docs: Iterable[Doc], workers: int | None = None, weighed: Mapping[str, dict[str, float]] | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, list[tuple[int, float]]]]:
     """Stored fields per document number, and per gram its (document, score) postings,
-    best first (ties by document number)."""
+    best first (ties by document number). `weighed`: documents' weights already computed
+    (by the shard tasks), by document id; the others are computed here."""
     docs = list(docs)
+    weighed = weighed or {}
+    todo = [d for d in docs if d.id not in weighed]
+    computed = dict(zip((d.id for d in todo), _weights(todo, workers), strict=True))
     per_term: dict[str, dict[int, float]] = {}
-    for n, weights in enumerate(_weights(docs, workers)):
+    for n, doc in enumerate(docs):
+        weights = weighed[doc.id] if doc.id in weighed else computed[doc.id]
         for term, weight in weights.items():
             per_term.setdefault(term, {})[n] = weight
     n_docs = max(1, len(docs))

@@ -1,0 +1,299 @@
+"""Shards: the corpus partitioned by region, each region produced by one task on Dask.
+
+A shard is one region (a county: all its documents, so all its years). Its task writes
+the region's project, department and region pages with their charts, the served copies
+of its documents, its downloads (region and department tables), its API files, its rows
+of the corpus-wide tables and its documents' search weights, into
+`<cache>/shards/<slug>-<key>/`. The key is a hash of everything the task reads: the
+region's records and documents, the titles and similar projects its pages show from
+other regions, the templates, the build date and the code. A task whose folder exists
+is not run again, and its folder is written whole or not at all (idempotent), so after
+one county's new document only that county's shard is made again; the national steps
+(home, indexes, 数据质量, the corpus-wide tables, the search index's top level) then run
+from the shards' outputs.
+
+The tasks run on `dask.distributed`: a local cluster using every core by default
+(`workers`), or the cluster at `scheduler` (its workers must see the project directory
+at the same path). When the shards to make are few and small, they run in this process
+on Dask's synchronous scheduler: starting a cluster would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import resource
+import shutil
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import dask
+from dask.delayed import Delayed, delayed
+
+from generator import stamps
+from generator.corpus import Corpus, Department, Region
+from generator.generate.pages import write_region_pages
+from generator.generate.similar import SimilarLink
+from generator.model import Record
+from generator.publish import publish_shard, publish_table
+from generator.publish.schema import TABLES
+from generator.search import shard_weights
+
+CLUSTER_FROM = 400  # projects in the shards to make: below this, one process is faster
+PART_PROJECTS = 100  # a region with more projects is split: its own part, then department groups
+DONE = "result.json"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One task's inputs: a region's slice of the corpus, which of its parts to make and
+    what its pages show of other regions. A region of up to PART_PROJECTS projects is one
+    shard; a larger one is a shard for the region's own page, tables and documents, and
+    shards of consecutive departments of about PART_PROJECTS projects each."""
+
+    slug: str
+    part: int
+    key: str  # hash of the inputs (shard_key)
+    corpus: Corpus
+    departments: tuple[str, ...]  # the keys of the departments it makes
+    region_level: bool  # it makes the region's page, charts, tables and served copies
+    similar: dict[str, list[SimilarLink]]
+    texts: dict[str, list[str]]  # served name -> the lines of our copy of the document
+    templates: Path
+    build_date: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.slug}-{self.part}-{self.key[:20]}"
+
+    @property
+    def projects(self) -> int:
+        return sum(len(d.projects) for d in self.made_departments)
+
+    @property
+    def made_departments(self) -> list[Department]:
+        return [d for d in self.corpus.regions[0].departments if d.key in self.departments]
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    name: str
+    pages: int
+    files: int
+    seconds: float
+    peak_mb: int  # the process that made it (0: made by an earlier run)
+    worker: str  # its process: host:pid ("" when made by an earlier run)
+    cached: bool
+
+
+def region_slice(corpus: Corpus, region: Region) -> Corpus:
+    """The corpus as one region's task sees it: its region, and the titles of its projects
+    and of the projects its notes name."""
+    projects = sorted(region.projects, key=lambda p: p.project_id)
+    named = {i for p in projects for n in p.quality_notes for i in n.related}
+    wanted = {p.project_id for p in projects} | named
+    return Corpus(
+        [region],
+        projects,
+        {p.project_id: d for d in region.departments for p in d.projects},
+        {doc.source.file: doc for doc in region.documents},
+        {pid: title for pid, title in corpus.titles.items() if pid in wanted},
+    )
+
+
+def shard_key(
+    shard: Corpus, projects: list[Record], similar: dict[str, list[SimilarLink]], fixed: str
+) -> str:
+    """A hash of everything a shard's task reads: the region's documents and departments,
+    the records it shows, the titles and the similar links; `fixed` covers the code, the
+    templates, the build date and which part of the region it makes."""
+    digest = hashlib.sha256(fixed.encode())
+    region = shard.regions[0]
+    head: list[Any] = [region.slug, region.name, region.province, region.prefecture]
+    head += [[d.source.model_dump(mode="json"), d.served] for d in region.documents]
+    head += [[d.key, d.code, d.name, sorted(d.repeats)] for d in region.departments]
+    digest.update(json.dumps(head, ensure_ascii=False, sort_keys=True, default=str).encode())
+    for p in projects:
+        digest.update(p.model_dump_json().encode())
+        links = [asdict(s) for s in similar.get(p.project_id, [])]
+        digest.update(json.dumps(links, ensure_ascii=False, sort_keys=True).encode())
+    digest.update(json.dumps(shard.titles, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def plan(
+    corpus: Corpus,
+    similar: dict[str, list[SimilarLink]],
+    docs: dict[str, tuple[str, list[str]]],
+    templates: Path,
+    build_date: str,
+) -> list[Shard]:
+    """One shard per region, in the regions' order."""
+    fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
+    out = []
+    for region in corpus.regions:
+        whole = region_slice(corpus, region)
+        texts = {d.served: docs[d.source.file][1] for d in region.documents if d.served}
+        groups = _department_groups(region.departments)
+        parts = [(groups[0], True)] if len(groups) == 1 else [([], True), *((g, False) for g in groups)]
+        for n, (depts, region_level) in enumerate(parts):
+            projects = [p for d in depts for p in d.projects]
+            shown = whole.projects if region_level else sorted(projects, key=lambda p: p.project_id)
+            mine = {p.project_id: similar[p.project_id] for p in projects if p.project_id in similar}
+            key = shard_key(whole, shown, mine, f"{fixed} {n} {[d.key for d in depts]} {region_level}")
+            keys = tuple(d.key for d in depts)
+            mine_texts = texts if region_level else {}
+            out.append(
+                Shard(region.slug, n, key, whole, keys, region_level, mine, mine_texts, templates, build_date)
+            )
+    return out
+
+
+def _department_groups(departments: list[Department]) -> list[list[Department]]:
+    """Consecutive departments in groups of about PART_PROJECTS projects (one group when
+    the region is no larger)."""
+    groups: list[list[Department]] = [[]]
+    size = 0
+    for d in departments:
+        if groups[-1] and size + len(d.projects) > PART_PROJECTS:
+            groups.append([])
+            size = 0
+        groups[-1].append(d)
+        size += len(d.projects)
+    return groups
+
+
+def _count_files(tree: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(tree))
+
+
+def render_shard(shard: Shard, root: Path) -> Path:
+    """The shard's task: its folder under root, made unless it exists. Returns the folder."""
+    done = root / shard.name
+    if (done / DONE).is_file():
+        return done
+    start = time.perf_counter()
+    tmp = root / f".{shard.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    tree = tmp / "tree"
+    tree.mkdir(parents=True)
+    depts, regions = shard.made_departments, shard.corpus.regions if shard.region_level else []
+    pages = write_region_pages(shard.corpus, shard.templates, tree, shard.similar, depts, regions)
+    if shard.texts:
+        (tree / "sources").mkdir()
+        for served, lines in sorted(shard.texts.items()):
+            (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+    publish_shard(depts, regions, tree, shard.build_date, tmp / "rows")
+    weights = shard_weights(shard.corpus, depts)
+    (tmp / "search.pickle").write_bytes(pickle.dumps(weights, protocol=pickle.HIGHEST_PROTOCOL))
+    result = {
+        "pages": pages,
+        "files": _count_files(tree),
+        "seconds": round(time.perf_counter() - start, 2),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "worker": f"{os.uname().nodename}:{os.getpid()}",
+    }
+    (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
+    try:
+        os.replace(tmp, done)  # whole or not at all
+    except OSError:  # another run made it meanwhile: the same bytes (same key)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return done
+
+
+def result_of(folder: Path, cached: bool) -> ShardResult:
+    data = json.loads((folder / DONE).read_text(encoding="utf-8"))
+    if cached:
+        data.update(seconds=0.0, peak_mb=0, worker="")
+    return ShardResult(folder.name, cached=cached, **data)
+
+
+@contextmanager
+def _scheduler(scheduler: str | None, workers: int | None, size: int) -> Iterator[Any]:
+    """What dask.compute runs on: the cluster at `scheduler`; a local cluster of `workers`
+    processes (every core when not given); or, for a small job with no workers asked
+    for, this process (Dask's synchronous scheduler)."""
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            yield client
+        return
+    n = workers or (os.cpu_count() or 1)
+    if workers is None and (n == 1 or size < CLUSTER_FROM):
+        yield "synchronous"
+        return
+    from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines are not ours to print
+    options = {"dashboard_address": None, "silence_logs": logging.ERROR, "threads_per_worker": 1}
+    with LocalCluster(n_workers=n, processes=True, **options) as cluster, Client(cluster) as client:
+        yield client
+
+
+def run_shards(
+    shards: Sequence[Shard],
+    root: Path,
+    downloads: Path,
+    table_cache: Path,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> tuple[list[ShardResult], dict[str, tuple[int, list[str]]]]:
+    """Make the shards not made yet, then the corpus-wide tables from all shards' rows (one
+    task per table). Returns each shard's result and, per table, its rows and cache entries.
+    Shard folders of earlier runs that this corpus no longer has are removed."""
+    root.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in shards if not (root / s.name / DONE).is_file()]
+    # a shard enters the graph whole, under its key (Dask would otherwise walk its
+    # dataclasses, whose regions and departments point at each other)
+    made: list[Delayed] = [
+        delayed(render_shard, pure=False)(
+            delayed(s, name=f"input-{s.name}", traverse=False), root, dask_key_name=f"shard-{s.name}"
+        )
+        for s in todo
+    ]
+    folders = [root / s.name for s in shards]
+    by_name = {s.name: task for s, task in zip(todo, made, strict=True)}
+    ready = [by_name.get(f.name, f) for f in folders]
+    build_date = shards[0].build_date if shards else ""
+    tables: list[Delayed] = [
+        delayed(publish_table, pure=False)(
+            name, ready, downloads, build_date, table_cache, dask_key_name=f"table-{name}"
+        )
+        for name in TABLES
+    ]
+    with _scheduler(scheduler, workers, sum(s.projects for s in todo)) as runner:
+        if isinstance(runner, str):
+            outputs = dask.compute(*made, *tables, scheduler=runner)
+        else:
+            outputs = tuple(runner.gather(runner.compute([*made, *tables])))
+    fresh = {Path(p).name for p in outputs[: len(made)]}
+    results = [result_of(f, f.name not in fresh) for f in folders]
+    counts = {name: (rows, keys) for name, rows, keys in outputs[len(made) :]}
+    keep = {f.name for f in folders}
+    for old in root.iterdir():
+        if old.name not in keep and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return results, counts
+
+
+def assemble(results: Sequence[ShardResult], root: Path, content: Path) -> None:
+    """Copy the shards' trees into content/ (copies, not links: a hand edit of content/
+    must never reach the cache)."""
+    for r in results:
+        shutil.copytree(root / r.name / "tree", content, dirs_exist_ok=True)
+
+
+def weights(results: Sequence[ShardResult], root: Path) -> dict[str, dict[str, float]]:
+    """Every shard's documents' search weights, by document id."""
+    out: dict[str, dict[str, float]] = {}
+    for r in results:
+        out.update(pickle.loads((root / r.name / "search.pickle").read_bytes()))
+    return out
