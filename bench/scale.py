@@ -83,9 +83,14 @@ def make_corpus(root: Path, factor: int) -> int:
 
 
 def _tree_digest(folder: Path) -> str:
-    from generator.stamps import tree_digest
+    """Every file's path under the folder and bytes (not the folder's own name)."""
+    import hashlib
 
-    return tree_digest(folder)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:

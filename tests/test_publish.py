@@ -256,3 +256,22 @@ def test_quality_field_names_an_indicator_as_indicators_csv_does():
     ]
     assert field_path(rec, "indicators.2.value") == "indicators.period.2.value"
     assert field_path(rec, "funds.annual.total") == "funds.annual.total"
+
+
+def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.publish import writers
+
+    monkeypatch.setattr(writers, "SHEET_ROWS", 3)
+    columns = TABLES["departments"]
+    rows = [
+        {c.name: (n if c.type in ("number", "integer") else f"部门{n}") for c in columns} for n in range(7)
+    ]
+    path = tmp_path / "departments.xlsx"
+    write_xlsx(path, columns, rows, "2024-01-01")
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["departments", "departments (2)", "departments (3)"]
+    seen = [r for ws in book.worksheets for r in list(ws.iter_rows(values_only=True))[2:]]
+    assert len(seen) == 7, "no row is dropped"
+    assert [next(iter(ws.iter_rows(values_only=True)))[0] for ws in book.worksheets] == [columns[0].name] * 3

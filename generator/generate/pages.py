@@ -6,6 +6,7 @@ charts), written by the region's shard task; and the national ones (home, the in
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,15 @@ SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示", "i
 
 
 def environment(templates: Path, corpus: Corpus) -> Environment:
+    """The templates' environment with the corpus's titles; one per process and folder, so
+    a worker compiles each template once, not once per shard."""
+    env = _environment(templates)
+    env.filters["title"] = corpus.title
+    return env
+
+
+@cache
+def _environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
         undefined=StrictUndefined,
@@ -52,7 +62,6 @@ def environment(templates: Path, corpus: Corpus) -> Environment:
         # a quality mark beside what it marks: a space between, nothing when there is none
         after=lambda mark: f" {mark}" if mark else "",
         before=lambda mark: f"{mark} " if mark else "",
-        title=corpus.title,
     )
     return env
 

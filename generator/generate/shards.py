@@ -142,7 +142,8 @@ def plan(
     for region in corpus.regions:
         whole = region_slice(corpus, region)
         texts = {d.served: docs[d.source.file][1] for d in region.documents if d.served}
-        groups = _department_groups(region.departments)
+        depts_of = region.departments
+        groups = [[depts_of[i] for i in g] for g in part_groups([len(d.projects) for d in depts_of])]
         parts = [(groups[0], True)] if len(groups) == 1 else [([], True), *((g, False) for g in groups)]
         for n, (depts, region_level) in enumerate(parts):
             projects = [p for d in depts for p in d.projects]
@@ -157,17 +158,17 @@ def plan(
     return out
 
 
-def _department_groups(departments: list[Department]) -> list[list[Department]]:
-    """Consecutive departments in groups of about PART_PROJECTS projects (one group when
-    the region is no larger)."""
-    groups: list[list[Department]] = [[]]
-    size = 0
-    for d in departments:
-        if groups[-1] and size + len(d.projects) > PART_PROJECTS:
+def part_groups(sizes: Sequence[int]) -> list[list[int]]:
+    """Consecutive departments (by their project counts) in groups of about PART_PROJECTS
+    projects: their indices; one group when the region is no larger."""
+    groups: list[list[int]] = [[]]
+    total = 0
+    for n, size in enumerate(sizes):
+        if groups[-1] and total + size > PART_PROJECTS:
             groups.append([])
-            size = 0
-        groups[-1].append(d)
-        size += len(d.projects)
+            total = 0
+        groups[-1].append(n)
+        total += size
     return groups
 
 
@@ -208,6 +209,12 @@ def render_shard(shard: Shard, root: Path) -> Path:
     return done
 
 
+def render_from(inputs: Path, root: Path) -> Path:
+    """A shard's task as the graph holds it: its inputs' file, read by the worker."""
+    shard: Shard = pickle.loads(inputs.read_bytes())
+    return render_shard(shard, root)
+
+
 def result_of(folder: Path, cached: bool) -> ShardResult:
     data = json.loads((folder / DONE).read_text(encoding="utf-8"))
     if cached:
@@ -232,8 +239,10 @@ def _scheduler(scheduler: str | None, workers: int | None, size: int) -> Iterato
         return
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # its INFO lines are not ours to print
-    options = {"dashboard_address": None, "silence_logs": logging.ERROR, "threads_per_worker": 1}
+    logging.getLogger("distributed").setLevel(
+        logging.CRITICAL
+    )  # its lines (INFO, a closing heartbeat) are not ours
+    options = {"dashboard_address": None, "silence_logs": logging.CRITICAL, "threads_per_worker": 1}
     with LocalCluster(n_workers=n, processes=True, **options) as cluster, Client(cluster) as client:
         yield client
 
@@ -251,12 +260,14 @@ def run_shards(
     Shard folders of earlier runs that this corpus no longer has are removed."""
     root.mkdir(parents=True, exist_ok=True)
     todo = [s for s in shards if not (root / s.name / DONE).is_file()]
-    # a shard enters the graph whole, under its key (Dask would otherwise walk its
-    # dataclasses, whose regions and departments point at each other)
+    # each task reads its inputs from a file: the graph stays small (a few KB per task)
+    # however large the regions, and a worker holds one shard's records at a time
+    inputs = root / f".inputs-{os.getpid()}-{uuid.uuid4().hex[:8]}"  # this run's own
+    inputs.mkdir()
+    for s in todo:
+        (inputs / f"{s.name}.pickle").write_bytes(pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
     made: list[Delayed] = [
-        delayed(render_shard, pure=False)(
-            delayed(s, name=f"input-{s.name}", traverse=False), root, dask_key_name=f"shard-{s.name}"
-        )
+        delayed(render_from, pure=False)(inputs / f"{s.name}.pickle", root, dask_key_name=f"shard-{s.name}")
         for s in todo
     ]
     folders = [root / s.name for s in shards]
@@ -281,6 +292,7 @@ def run_shards(
     for old in root.iterdir():
         if old.name not in keep and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(inputs, ignore_errors=True)
     return results, counts
 
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,8 @@ from generator.corpus import Corpus
 from generator.publish.schema import PRIMARY_KEYS, TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
 from generator.quality import QUALITY_FLAGS
 
+IN_MEMORY_ROWS = 20_000
+SHEET_ROWS = 1_048_576 - 2  # data rows an XLSX sheet holds under its two header rows
 # a spreadsheet runs a cell starting with one of these as a formula (CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LICENSE = {
@@ -58,8 +59,10 @@ def write_csv(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]
 
 
 def _display_width(text: str) -> int:
-    """Columns a string takes in a spreadsheet: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a string takes in a spreadsheet: CJK characters count double (their GB 18030
+    encoding is two bytes, ASCII one: the encoder counts in C what a loop over
+    unicodedata.east_asian_width would count in Python)."""
+    return len(text.encode("gb18030", errors="replace"))
 
 
 def _fixed_time(build_date: str) -> datetime:
@@ -88,32 +91,54 @@ def write_xlsx(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any
     Written row by row (XlsxWriter's constant-memory mode); text is always written as text,
     never as a formula, a number or a link, whatever it starts with."""
     options = {
-        "constant_memory": True,
+        # a large table row by row (constant memory); a small one in memory, without the
+        # temporary files that cost more than writing it
+        "constant_memory": len(rows) > IN_MEMORY_ROWS,
+        "in_memory": len(rows) <= IN_MEMORY_ROWS,
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
     }
     moment = _fixed_time(build_date)
+    widths = [
+        min(
+            60,
+            max(
+                8,
+                max(_display_width(s) for s in [c.name, c.title, *(str(r[c.name] or "") for r in rows[:500])])
+                + 2,
+            ),
+        )
+        for c in columns
+    ]
+    # a sheet holds 1,048,576 rows: a longer table goes on in sheets "<name> (2)", "<name> (3)" …
+    parts = [rows[i : i + SHEET_ROWS] for i in range(0, len(rows), SHEET_ROWS)] or [rows]
     with xlsxwriter.Workbook(str(path), options) as wb:
         wb.set_properties({"author": "budget-site", "created": moment})
-        ws = wb.add_worksheet(path.stem[:31])
-        for i, c in enumerate(columns):  # before the rows: constant-memory mode writes in order
-            sample = [c.name, c.title] + [str(r[c.name] or "") for r in rows[:500]]
-            ws.set_column(i, i, min(60, max(8, max(_display_width(s) for s in sample) + 2)))
-        ws.freeze_panes(2, 0)
         bold = wb.add_format({"bold": True})
-        for i, c in enumerate(columns):
-            ws.write_string(0, i, c.name, bold)
-            ws.write_string(1, i, c.title, bold)
-        for n, row in enumerate(rows, start=2):
-            for i, c in enumerate(columns):
-                value = row[c.name]
-                if c.type not in ("number", "integer"):
-                    if text := cell_text(c, value):
-                        ws.write_string(n, i, text)
-                elif value is not None and value != "":
-                    ws.write_number(n, i, value)
+        for k, part in enumerate(parts, start=1):
+            ws = wb.add_worksheet(path.stem[:31] if k == 1 else f"{path.stem[:24]} ({k})")
+            _write_sheet(ws, columns, part, widths, bold)
     _rezip(path, build_date)
+
+
+def _write_sheet(
+    ws: Any, columns: tuple[Column, ...], rows: list[dict[str, Any]], widths: list[int], bold: Any
+) -> None:
+    for i, width in enumerate(widths):  # before the rows: constant-memory mode writes in order
+        ws.set_column(i, i, width)
+    ws.freeze_panes(2, 0)
+    for i, c in enumerate(columns):
+        ws.write_string(0, i, c.name, bold)
+        ws.write_string(1, i, c.title, bold)
+    for n, row in enumerate(rows, start=2):
+        for i, c in enumerate(columns):
+            value = row[c.name]
+            if c.type not in ("number", "integer"):
+                if text := cell_text(c, value):
+                    ws.write_string(n, i, text)
+            elif value is not None and value != "":
+                ws.write_number(n, i, value)
 
 
 def write_json(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
