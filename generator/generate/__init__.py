@@ -138,7 +138,7 @@ def _write_all(
     clock["assemble"] = time.perf_counter()
     pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
     clock["national"] = time.perf_counter()
-    run_search_index(corpus, paths.search_docs, content, weighed=shards.weights(results, root))
+    run_search_index(corpus, paths.search_docs, content, buckets=shards.search_buckets(results, root))
     clock["search"] = time.perf_counter()
     prune_cache(table_cache, {key for _, keys in tables.values() for key in keys})
     counts = {name: rows for name, (rows, _) in tables.items()}

@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from generator.corpus import Corpus, Department, Region, annual_total
 from generator.generate import fmt, project_page
@@ -33,12 +34,16 @@ STAGES = {
 SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示", "info": "说明"}
 
 
-def environment(templates: Path, corpus: Corpus) -> Environment:
-    """The templates' environment with the corpus's titles; one per process and folder, so
-    a worker compiles each template once, not once per shard."""
-    env = _environment(templates)
-    env.filters["title"] = corpus.title
-    return env
+def environment(templates: Path) -> Environment:
+    """The templates' environment: one per process and folder, so a worker compiles each
+    template once, not once per shard. Nothing in it depends on a corpus: the `title`
+    filter asks the page's own `corpus` (every page is given its corpus)."""
+    return _environment(templates)
+
+
+@pass_context
+def _title(ctx: Context, rec: Record) -> str:
+    return str(ctx["corpus"].title(rec))
 
 
 @cache
@@ -62,19 +67,21 @@ def _environment(templates: Path) -> Environment:
         # a quality mark beside what it marks: a space between, nothing when there is none
         after=lambda mark: f" {mark}" if mark else "",
         before=lambda mark: f"{mark} " if mark else "",
+        title=_title,
     )
     return env
 
 
 class _Writer:
-    def __init__(self, env: Environment, content: Path) -> None:
-        self.env, self.content, self.pages = env, content, 0
+    def __init__(self, env: Environment, content: Path, corpus: Corpus) -> None:
+        self.env, self.content, self.corpus, self.pages = env, content, corpus, 0
         self.alts: dict[str, str] = {}  # chart name -> its text alternative (the numbers, not just the title)
 
     def page(self, template: str, rel: str, **ctx: Any) -> None:
         path = self.content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.env.get_template(template).render(**ctx), encoding="utf-8")
+        page = self.env.get_template(template).render(corpus=self.corpus, **ctx)
+        path.write_text(page, encoding="utf-8")
         self.pages += 1
 
     def page_with_charts(self, template: str, rel: str, **ctx: Any) -> None:
@@ -139,7 +146,7 @@ def write_region_pages(
 ) -> int:
     """The pages and charts of these departments and their projects, and of these regions
     (a shard's: a region, or part of one)."""
-    w = _Writer(environment(templates, corpus), content)
+    w = _Writer(environment(templates), content, corpus)
     for p in (p for d in departments for p in d.projects):
         ctx = project_page.context(p, corpus, similar.get(p.project_id, []))
         w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
@@ -169,7 +176,7 @@ def problem_kinds() -> list[Kind]:
 
 def write_national_pages(corpus: Corpus, templates: Path, content: Path) -> int:
     """Home, the region and department indexes, 数据质量 and the problem catalogue."""
-    w = _Writer(environment(templates, corpus), content)
+    w = _Writer(environment(templates), content, corpus)
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
     w.page("departments.md.j2", "departments/index.md", departments=all_depts)

@@ -29,9 +29,9 @@ import resource
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,6 @@ from generator import stamps
 from generator.corpus import Corpus, Department, Region
 from generator.generate.pages import write_region_pages
 from generator.generate.similar import SimilarLink
-from generator.model import Record
 from generator.publish import publish_shard, publish_table
 from generator.publish.schema import TABLES
 from generator.search import shard_weights
@@ -94,9 +93,13 @@ class ShardResult:
     cached: bool
 
 
-def region_slice(corpus: Corpus, region: Region) -> Corpus:
-    """The corpus as one region's task sees it: its region, and the titles of its projects
-    and of the projects its notes name."""
+def region_slice(corpus: Corpus, region: Region, departments: list[Department] | None = None) -> Corpus:
+    """The corpus as one task sees it: its region, whole or (a part) cut to some of its
+    departments, and the titles of their projects and of the projects their notes name."""
+    if departments is not None:
+        cut = replace(region, departments=[])
+        cut.departments = [replace(d, region=cut) for d in departments]
+        region = cut
     projects = sorted(region.projects, key=lambda p: p.project_id)
     named = {i for p in projects for n in p.quality_notes for i in n.related}
     wanted = {p.project_id for p in projects} | named
@@ -105,15 +108,13 @@ def region_slice(corpus: Corpus, region: Region) -> Corpus:
         projects,
         {p.project_id: d for d in region.departments for p in d.projects},
         {doc.source.file: doc for doc in region.documents},
-        {pid: title for pid, title in corpus.titles.items() if pid in wanted},
+        {pid: corpus.titles[pid] for pid in sorted(wanted) if pid in corpus.titles},
     )
 
 
-def shard_key(
-    shard: Corpus, projects: list[Record], similar: dict[str, list[SimilarLink]], fixed: str
-) -> str:
-    """A hash of everything a shard's task reads: the region's documents and departments,
-    the records it shows, the titles and the similar links; `fixed` covers the code, the
+def shard_key(shard: Corpus, similar: dict[str, list[SimilarLink]], fixed: str) -> str:
+    """A hash of everything a shard's task reads: its region's documents, its departments
+    and their records, the titles and the similar links; `fixed` covers the code, the
     templates, the build date and which part of the region it makes."""
     digest = hashlib.sha256(fixed.encode())
     region = shard.regions[0]
@@ -121,7 +122,7 @@ def shard_key(
     head += [[d.source.model_dump(mode="json"), d.served] for d in region.documents]
     head += [[d.key, d.code, d.name, sorted(d.repeats)] for d in region.departments]
     digest.update(json.dumps(head, ensure_ascii=False, sort_keys=True, default=str).encode())
-    for p in projects:
+    for p in shard.projects:
         digest.update(p.model_dump_json().encode())
         links = [asdict(s) for s in similar.get(p.project_id, [])]
         digest.update(json.dumps(links, ensure_ascii=False, sort_keys=True).encode())
@@ -140,20 +141,18 @@ def plan(
     fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
     out = []
     for region in corpus.regions:
-        whole = region_slice(corpus, region)
         texts = {d.served: docs[d.source.file][1] for d in region.documents if d.served}
         depts_of = region.departments
         groups = [[depts_of[i] for i in g] for g in part_groups([len(d.projects) for d in depts_of])]
         parts = [(groups[0], True)] if len(groups) == 1 else [([], True), *((g, False) for g in groups)]
         for n, (depts, region_level) in enumerate(parts):
-            projects = [p for d in depts for p in d.projects]
-            shown = whole.projects if region_level else sorted(projects, key=lambda p: p.project_id)
-            mine = {p.project_id: similar[p.project_id] for p in projects if p.project_id in similar}
-            key = shard_key(whole, shown, mine, f"{fixed} {n} {[d.key for d in depts]} {region_level}")
+            part = region_slice(corpus, region, None if region_level else depts)
+            mine = {p.project_id: similar[p.project_id] for p in part.projects if p.project_id in similar}
+            key = shard_key(part, mine, f"{fixed} {n} {region_level}")
             keys = tuple(d.key for d in depts)
             mine_texts = texts if region_level else {}
             out.append(
-                Shard(region.slug, n, key, whole, keys, region_level, mine, mine_texts, templates, build_date)
+                Shard(region.slug, n, key, part, keys, region_level, mine, mine_texts, templates, build_date)
             )
     return out
 
@@ -192,8 +191,9 @@ def render_shard(shard: Shard, root: Path) -> Path:
         for served, lines in sorted(shard.texts.items()):
             (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
     publish_shard(depts, regions, tree, shard.build_date, tmp / "rows")
-    weights = shard_weights(shard.corpus, depts)
-    (tmp / "search.pickle").write_bytes(pickle.dumps(weights, protocol=pickle.HIGHEST_PROTOCOL))
+    (tmp / "search").mkdir()
+    for b, part in enumerate(shard_weights(shard.corpus, depts)):
+        (tmp / "search" / f"{b}.pickle").write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
     result = {
         "pages": pages,
         "files": _count_files(tree),
@@ -303,9 +303,13 @@ def assemble(results: Sequence[ShardResult], root: Path, content: Path) -> None:
         shutil.copytree(root / r.name / "tree", content, dirs_exist_ok=True)
 
 
-def weights(results: Sequence[ShardResult], root: Path) -> dict[str, dict[str, float]]:
-    """Every shard's documents' search weights, by document id."""
-    out: dict[str, dict[str, float]] = {}
-    for r in results:
-        out.update(pickle.loads((root / r.name / "search.pickle").read_bytes()))
-    return out
+def search_buckets(
+    results: Sequence[ShardResult], root: Path
+) -> Callable[[int], Iterator[dict[str, dict[str, float]]]]:
+    """Bucket b of every shard's search weights, read when the merge asks for it."""
+
+    def parts(b: int) -> Iterator[dict[str, dict[str, float]]]:
+        for r in results:
+            yield pickle.loads((root / r.name / "search" / f"{b}.pickle").read_bytes())
+
+    return parts

@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from generator.corpus import Corpus, Department, annual_total
 from generator.model import FUND_SOURCES, Record
 from generator.search import analysis, engine, postings
 
+BUCKETS = 16  # the postings are merged a bucket of grams at a time: memory is 1/BUCKETS of all
 CHUNK = 16  # documents per display chunk: results rarely share one, so keep them small
 TOP = 1000  # postings kept for a gram; rarer grams keep them all
 SHARD_BYTES = 8_000  # aimed size of a gram shard: a query fetches one per gram
@@ -128,10 +130,25 @@ def region_documents(corpus: Corpus, departments: list[Department] | None = None
     return docs
 
 
-def shard_weights(corpus: Corpus, departments: list[Department]) -> dict[str, dict[str, float]]:
-    """The weights per term of a shard's documents (its departments and their projects), by
-    document id (postings.doc_weights): the expensive part of the index, done by its task."""
-    return {d.id: postings.doc_weights(d) for d in region_documents(corpus, departments)}
+def bucket(term: str) -> int:
+    """Which of the BUCKETS a gram is merged in (CRC-32: computed in C, the same in every process)."""
+    return zlib.crc32(term.encode("utf-8")) % BUCKETS
+
+
+def split_weights(docs: Iterable[engine.Doc]) -> list[dict[str, dict[str, float]]]:
+    """The documents' weights per gram (postings.doc_weights), by bucket: [bucket][document id]
+    [gram] = weight."""
+    out: list[dict[str, dict[str, float]]] = [{} for _ in range(BUCKETS)]
+    for doc in docs:
+        for term, weight in postings.doc_weights(doc).items():
+            out[bucket(term)].setdefault(doc.id, {})[term] = weight
+    return out
+
+
+def shard_weights(corpus: Corpus, departments: list[Department]) -> list[dict[str, dict[str, float]]]:
+    """The weights of a shard's documents (its departments and their projects), by bucket:
+    the expensive part of the index, done by the shard's task."""
+    return split_weights(region_documents(corpus, departments))
 
 
 def documents(corpus: Corpus, content: Path) -> list[engine.Doc]:
@@ -166,28 +183,45 @@ def _write_json(path: Path, data: Any) -> int:
     return len(text.encode("utf-8"))
 
 
+def entry_json(plist: list[tuple[int, float]]) -> str:
+    """A gram's postings as its shard file holds them: [doc, score × 100, …], its best TOP
+    (then marked {"p": [...], "cut": df})."""
+    flat = [x for d, s in plist[:TOP] for x in (d, max(1, round(s * 100)))]
+    entry: Any = flat if len(plist) <= TOP else {"p": flat, "cut": len(plist)}
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_browser_index(
     docs: list[dict[str, Any]], postings: dict[str, list[tuple[int, float]]], out: Path, corpus: Corpus
 ) -> tuple[int, int]:
     """Write the gram postings and display fields (postings.postings, or the whoosh
     index's readers.export_postings: the same); returns (files, bytes)."""
+    return write_index_entries(
+        docs, {term: entry_json(plist) for term, plist in postings.items()}, out, corpus
+    )
+
+
+def write_index_entries(
+    docs: list[dict[str, Any]], entries: dict[str, str], out: Path, corpus: Corpus
+) -> tuple[int, int]:
+    """Write the grams' entries (entry_json) in shard files, and the display fields."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
     regions = [r.name for r in corpus.regions]
-    entries: dict[str, Any] = {}
-    for term in sorted(postings):
-        plist = postings[term]
-        flat = [x for d, s in plist[:TOP] for x in (d, max(1, round(s * 100)))]
-        entries[term] = flat if len(plist) <= TOP else {"p": flat, "cut": len(plist)}
-    total = sum(len(json.dumps(v, separators=(",", ":"))) + 3 * len(k) + 4 for k, v in entries.items())
+    region_no = {name: n for n, name in reversed(list(enumerate(regions)))}  # the first, as list.index
+    total = sum(len(v) + 3 * len(k) + 4 for k, v in entries.items())
     n_shards = shard_count(total)
-    shards: dict[int, dict[str, Any]] = {}
-    for term, entry in entries.items():
-        shards.setdefault(fnv1a(term) % n_shards, {})[term] = entry
+    shards: dict[int, list[str]] = {}
+    for term in sorted(entries):
+        shards.setdefault(fnv1a(term) % n_shards, []).append(
+            f"{json.dumps(term, ensure_ascii=False)}:{entries[term]}"
+        )
     files, size = 0, 0
-    for n, terms in sorted(shards.items()):
-        size += _write_json(out / "t" / f"{n}.json", terms)
+    for n, parts in sorted(shards.items()):
+        text = "{" + ",".join(parts) + "}"
+        (out / "t" / f"{n}.json").write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
         files += 1
     for start in range(0, len(docs), CHUNK):
         rows = [
@@ -195,7 +229,7 @@ def write_browser_index(
                 f["title"],
                 KIND_CODES[f["kind"]],
                 f["url"],
-                regions.index(f["region"]) if f["region"] in regions else -1,
+                region_no.get(f["region"], -1),
                 f.get("department_name", ""),
                 f.get("department", ""),
                 round(f.get("amount") or 0),
@@ -210,7 +244,7 @@ def write_browser_index(
         "chunk": CHUNK,
         "docs": len(docs),
         "regions": regions,
-        "departments": [[d.key, d.name, regions.index(d.region.name)] for d in corpus.departments],
+        "departments": [[d.key, d.name, region_no[d.region.name]] for d in corpus.departments],
         "sources": [label for _, label in FUND_SOURCES],
     }
     size += _write_json(out / "meta.json", meta)
@@ -226,15 +260,25 @@ def run_search_index(
     docs_file: Path,
     content: Path,
     workers: int | None = None,
-    weighed: Mapping[str, dict[str, float]] | None = None,
+    buckets: Callable[[int], Iterable[Mapping[str, Mapping[str, float]]]] | None = None,
 ) -> SearchOutcome:
     """The browser index (content/search/), straight from the documents; and the documents
     with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
-    command line's whoosh index when they changed (ensure_cli_index). `weighed`: the
-    documents' weights the shard tasks computed (shard_weights), merged here."""
+    command line's whoosh index when they changed (ensure_cli_index). `buckets(b)`: the
+    shard tasks' weights of bucket b (shard_weights), merged here a bucket at a time."""
     docs = documents(corpus, content)
-    stored, found = postings.postings(docs, workers, weighed)
-    files, size = write_browser_index(stored, found, content / "search", corpus)
+    if buckets is None:
+        stored, found = postings.postings(docs, workers)
+        files, size = write_browser_index(stored, found, content / "search", corpus)
+    else:
+        index = {d.id: n for n, d in enumerate(docs)}
+        pages = split_weights(d for d in docs if d.kind == "page")  # the shards weigh the rest
+        entries: dict[str, str] = {}
+        for b in range(BUCKETS):
+            found = postings.merge([*buckets(b), pages[b]], index, len(docs))
+            entries.update((term, entry_json(plist)) for term, plist in found.items())
+        stored = [postings.stored(d) for d in docs]
+        files, size = write_index_entries(stored, entries, content / "search", corpus)
     listing = {"dictionary": analysis.harvest_dictionary(corpus.projects), "docs": [asdict(d) for d in docs]}
     text = json.dumps(listing, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()

@@ -77,24 +77,38 @@ def _pooled(docs: list[Doc], n: int) -> Iterator[dict[str, float]]:
 
 
 def postings(
-    docs: Iterable[Doc], workers: int | None = None, weighed: Mapping[str, dict[str, float]] | None = None
+    docs: Iterable[Doc], workers: int | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, list[tuple[int, float]]]]:
     """Stored fields per document number, and per gram its (document, score) postings,
-    best first (ties by document number). `weighed`: documents' weights already computed
-    (by the shard tasks), by document id; the others are computed here."""
+    best first (ties by document number)."""
     docs = list(docs)
-    weighed = weighed or {}
-    todo = [d for d in docs if d.id not in weighed]
-    computed = dict(zip((d.id for d in todo), _weights(todo, workers), strict=True))
     per_term: dict[str, dict[int, float]] = {}
-    for n, doc in enumerate(docs):
-        weights = weighed[doc.id] if doc.id in weighed else computed[doc.id]
+    for n, weights in enumerate(_weights(docs, workers)):
         for term, weight in weights.items():
             per_term.setdefault(term, {})[n] = weight
-    n_docs = max(1, len(docs))
+    return [stored(d) for d in docs], _scored(per_term, len(docs))
+
+
+def merge(
+    parts: Iterable[Mapping[str, Mapping[str, float]]], index: Mapping[str, int], n_docs: int
+) -> dict[str, list[tuple[int, float]]]:
+    """The postings of the grams in `parts` (each: document id -> gram -> weight, as shard
+    tasks computed them), numbered by `index` in a corpus of n_docs documents: the same
+    postings as postings() gives those grams."""
+    per_term: dict[str, dict[int, float]] = {}
+    for part in parts:
+        for doc_id, weights in part.items():
+            n = index[doc_id]
+            for term, weight in weights.items():
+                per_term.setdefault(term, {})[n] = weight
+    return _scored(per_term, n_docs)
+
+
+def _scored(per_term: dict[str, dict[int, float]], n_docs: int) -> dict[str, list[tuple[int, float]]]:
+    n_docs = max(1, n_docs)
     out: dict[str, list[tuple[int, float]]] = {}
     for term, per_doc in per_term.items():
         df = len(per_doc)
         idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
         out[term] = sorted(((d, w * idf) for d, w in per_doc.items()), key=lambda x: (-x[1], x[0]))
-    return [stored(d) for d in docs], out
+    return out
