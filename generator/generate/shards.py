@@ -49,6 +49,7 @@ from generator.search import shard_weights
 CLUSTER_FROM = 400  # projects in the shards to make: below this, one process is faster
 PART_PROJECTS = 100  # a region with more projects is split: its own part, then department groups
 DONE = "result.json"
+MANIFEST = "manifest.json"  # each file of the tree: size and modification time
 
 
 @dataclass(frozen=True)
@@ -201,12 +202,38 @@ def render_shard(shard: Shard, root: Path) -> Path:
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "worker": f"{os.uname().nodename}:{os.getpid()}",
     }
+    (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
     (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
     try:
         os.replace(tmp, done)  # whole or not at all
     except OSError:  # another run made it meanwhile: the same bytes (same key)
         shutil.rmtree(tmp, ignore_errors=True)
     return done
+
+
+def _manifest(tree: Path) -> dict[str, list[int]]:
+    out = {}
+    for base, _, files in os.walk(tree):
+        for name in files:
+            st = os.stat(os.path.join(base, name))
+            out[os.path.relpath(os.path.join(base, name), tree)] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def intact(folder: Path) -> bool:
+    """The shard's folder is whole and its files are as its task left them. content/ holds
+    links to them, so a hand edit of content/ changes them: such a shard is made again."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if not (folder / DONE).is_file():
+            return False
+        for rel, (size, mtime) in manifest.items():
+            st = os.stat(folder / "tree" / rel)
+            if st.st_size != size or st.st_mtime_ns != mtime:
+                return False
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def render_from(inputs: Path, root: Path) -> Path:
@@ -259,7 +286,9 @@ def run_shards(
     task per table). Returns each shard's result and, per table, its rows and cache entries.
     Shard folders of earlier runs that this corpus no longer has are removed."""
     root.mkdir(parents=True, exist_ok=True)
-    todo = [s for s in shards if not (root / s.name / DONE).is_file()]
+    todo = [s for s in shards if not intact(root / s.name)]
+    for s in todo:
+        shutil.rmtree(root / s.name, ignore_errors=True)
     # each task reads its inputs from a file: the graph stays small (a few KB per task)
     # however large the regions, and a worker holds one shard's records at a time
     inputs = root / f".inputs-{os.getpid()}-{uuid.uuid4().hex[:8]}"  # this run's own
@@ -297,10 +326,18 @@ def run_shards(
 
 
 def assemble(results: Sequence[ShardResult], root: Path, content: Path) -> None:
-    """Copy the shards' trees into content/ (copies, not links: a hand edit of content/
-    must never reach the cache)."""
+    """The shards' trees into content/ as hard links (copies across file systems): a
+    shard's files are written once. A hand edit of content/ reaches the shard's folder,
+    which is then no longer intact() and is made again."""
     for r in results:
-        shutil.copytree(root / r.name / "tree", content, dirs_exist_ok=True)
+        shutil.copytree(root / r.name / "tree", content, copy_function=_link, dirs_exist_ok=True)
+
+
+def _link(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def search_buckets(
