@@ -47,7 +47,7 @@ from generator.publish.schema import TABLES
 from generator.search import shard_weights
 
 CLUSTER_FROM = 400  # projects in the shards to make: below this, one process is faster
-PART_PROJECTS = 100  # a region with more projects is split: its own part, then department groups
+PART_PROJECTS = 40  # a region with more projects is split: its own part, then department groups
 DONE = "result.json"
 MANIFEST = "manifest.json"  # each file of the tree: size and modification time
 
