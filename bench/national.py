@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.generate.shards import PART_PROJECTS
+
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = 1_500_000  # projects a year in a national portal (issue 13)
 CORES = (2, 16, 128)
@@ -157,8 +159,9 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         docs = documents(corpus, Path(tmp))
         weighed = {d.id: postings.doc_weights(d) for d in docs}
+        index = {d.id: n for n, d in enumerate(docs)}
         start = time.perf_counter()
-        postings.postings(docs, 1, weighed)
+        postings.merge([weighed], index, len(docs))
         rates["search merge"] = (time.perf_counter() - start) / n
         start = time.perf_counter()
         write_national_pages(corpus, paths.templates, Path(tmp))
@@ -169,8 +172,12 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
         tables = _tables_for(corpus.projects, corpus.departments)
         start = time.perf_counter()
         for name, rows in tables.items():
-            for writer in (writers.write_csv, writers.write_xlsx, writers.write_json):
-                writer(Path(tmp) / f"{name}", TABLES[name], rows, "2024-01-01")
+            for ext, writer in (
+                ("csv", writers.write_csv),
+                ("xlsx", writers.write_xlsx),
+                ("json", writers.write_json),
+            ):
+                writer(Path(tmp) / f"{name}.{ext}", TABLES[name], rows, "2024-01-01")
         rates["corpus-wide tables"] = (time.perf_counter() - start) / n
         rates["indicator rows per project"] = len(tables["indicators"]) / n
     return rates
@@ -189,19 +196,19 @@ def main(regions: int, samples: int) -> None:
     print(
         f"shard plan: {len(shards):,} shards = {kinds['whole']:,} whole regions + "
         f"{kinds['region']:,} region-level + {kinds['departments']:,} department groups "
-        "(at most about 100 projects each)"
+        f"(about {PART_PROJECTS} projects each)"
     )
     q = statistics.quantiles(per_shard, n=10)
     print(
         f"  projects per shard (without region-level): min {per_shard[0]}, "
         f"median {statistics.median(per_shard):.0f}, p90 {q[-1]:.0f}, max {per_shard[-1]}"
     )
-    # a deterministic sample across the sizes and kinds
-    ordered = sorted(range(len(shards)), key=lambda i: (shards[i][1], shards[i][2]))
-    step = max(1, len(ordered) // samples)
-    sample = [shards[i] for i in ordered[step // 2 :: step]][:samples]
-    if not any(k == "region" for _, k, _ in sample):
-        sample[-1] = next(s for s in shards if s[1] == "region")
+    # a deterministic sample across the sizes: two thirds department groups, a third regions
+    sample = []
+    for kind, k in (("departments", samples - samples // 3), ("region", samples // 3)):
+        ordered = sorted((s for s in shards if s[1] == kind), key=lambda s: s[2])
+        step = max(1, len(ordered) // max(1, k))
+        sample += ordered[step // 2 :: step][:k]
     print(f"measuring {len(sample)} sample shards (made for real, one process):")
     measured = measure(sample, sizes)
     fits = {k: fit(v) for k, v in measured.items() if v}
