@@ -308,6 +308,7 @@ class ParseCache:
                     entry.unlink(missing_ok=True)
 
 
+LOAD_BATCH = 5_000  # record files read, parsed and checked together
 POOL_FROM = 2_000  # record files to parse: below this one process is faster than a pool
 
 
@@ -375,16 +376,20 @@ def load_records(paths: Paths, report: Report) -> Loaded:
             report.add("record-ignored", paths.rel(other))
     if not files:
         report.add("no-records", paths.rel(paths.records))
-    texts = _texts(files, paths, report)
     cache = ParseCache(paths)
-    parsed = _parse_all(texts, cache)
-    for path in files:
-        record = None
-        if path in texts:
-            record = load_record_file(path, paths, report, texts[path], parsed[path])
-        if record is None:
-            out.skipped.append(paths.rel(path))
-        else:
-            out.records.append(record)
+    # a batch at a time: the texts and parses of one batch are dropped before the next,
+    # so memory holds the records, not every file's text and parse as well
+    for start in range(0, len(files), LOAD_BATCH):
+        batch = files[start : start + LOAD_BATCH]
+        texts = _texts(batch, paths, report)
+        parsed = _parse_all(texts, cache)
+        for path in batch:
+            record = None
+            if path in texts:
+                record = load_record_file(path, paths, report, texts[path], parsed[path])
+            if record is None:
+                out.skipped.append(paths.rel(path))
+            else:
+                out.records.append(record)
     cache.prune()
     return out

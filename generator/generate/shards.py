@@ -183,27 +183,31 @@ def render_shard(shard: Shard, root: Path) -> Path:
         return done
     start = time.perf_counter()
     tmp = root / f".{shard.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-    tree = tmp / "tree"
-    tree.mkdir(parents=True)
-    depts, regions = shard.made_departments, shard.corpus.regions if shard.region_level else []
-    pages = write_region_pages(shard.corpus, shard.templates, tree, shard.similar, depts, regions)
-    if shard.texts:
-        (tree / "sources").mkdir()
-        for served, lines in sorted(shard.texts.items()):
-            (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
-    publish_shard(depts, regions, tree, shard.build_date, tmp / "rows")
-    (tmp / "search").mkdir()
-    for b, part in enumerate(shard_weights(shard.corpus, depts)):
-        (tmp / "search" / f"{b}.pickle").write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
-    result = {
-        "pages": pages,
-        "files": _count_files(tree),
-        "seconds": round(time.perf_counter() - start, 2),
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        "worker": f"{os.uname().nodename}:{os.getpid()}",
-    }
-    (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
-    (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
+    try:
+        tree = tmp / "tree"
+        tree.mkdir(parents=True)
+        depts, regions = shard.made_departments, shard.corpus.regions if shard.region_level else []
+        pages = write_region_pages(shard.corpus, shard.templates, tree, shard.similar, depts, regions)
+        if shard.texts:
+            (tree / "sources").mkdir()
+            for served, lines in sorted(shard.texts.items()):
+                (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+        publish_shard(depts, regions, tree, shard.build_date, tmp / "rows")
+        (tmp / "search").mkdir()
+        for b, part in enumerate(shard_weights(shard.corpus, depts)):
+            (tmp / "search" / f"{b}.pickle").write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+        result = {
+            "pages": pages,
+            "files": _count_files(tree),
+            "seconds": round(time.perf_counter() - start, 2),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "worker": f"{os.uname().nodename}:{os.getpid()}",
+        }
+        (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
+        (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # nothing half-made is left
+        raise
     try:
         os.replace(tmp, done)  # whole or not at all
     except OSError:  # another run made it meanwhile: the same bytes (same key)
@@ -266,9 +270,8 @@ def _scheduler(scheduler: str | None, workers: int | None, size: int) -> Iterato
         return
     from distributed import Client, LocalCluster
 
-    logging.getLogger("distributed").setLevel(
-        logging.CRITICAL
-    )  # its lines (INFO, a closing heartbeat) are not ours
+    # its lines (INFO, a heartbeat lost while closing) are not ours to print
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     options = {"dashboard_address": None, "silence_logs": logging.CRITICAL, "threads_per_worker": 1}
     with LocalCluster(n_workers=n, processes=True, **options) as cluster, Client(cluster) as client:
         yield client
@@ -309,20 +312,27 @@ def run_shards(
         )
         for name in TABLES
     ]
-    with _scheduler(scheduler, workers, sum(s.projects for s in todo)) as runner:
-        if isinstance(runner, str):
-            outputs = dask.compute(*made, *tables, scheduler=runner)
-        else:
-            outputs = tuple(runner.gather(runner.compute([*made, *tables])))
+    try:
+        with _scheduler(scheduler, workers, sum(s.projects for s in todo)) as runner:
+            if isinstance(runner, str):
+                outputs = dask.compute(*made, *tables, scheduler=runner)
+            else:
+                outputs = tuple(runner.gather(runner.compute([*made, *tables])))
+    finally:
+        shutil.rmtree(inputs, ignore_errors=True)
     fresh = {Path(p).name for p in outputs[: len(made)]}
     results = [result_of(f, f.name not in fresh) for f in folders]
     counts = {name: (rows, keys) for name, rows, keys in outputs[len(made) :]}
-    keep = {f.name for f in folders}
-    for old in root.iterdir():
-        if old.name not in keep and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(inputs, ignore_errors=True)
+    _prune(root, {f.name for f in folders})
     return results, counts
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    """Shard folders this corpus no longer has, and what a crashed run left (a day old)."""
+    for old in root.iterdir():
+        stale = old.name.startswith(".") and time.time() - old.stat().st_mtime > 86_400
+        if stale or (old.name not in keep and not old.name.startswith(".")):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def assemble(results: Sequence[ShardResult], root: Path, content: Path) -> None:

@@ -279,13 +279,26 @@ def run_search_index(
             entries.update((term, entry_json(plist)) for term, plist in found.items())
         stored = [postings.stored(d) for d in docs]
         files, size = write_index_entries(stored, entries, content / "search", corpus)
-    listing = {"dictionary": analysis.harvest_dictionary(corpus.projects), "docs": [asdict(d) for d in docs]}
-    text = json.dumps(listing, ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    docs_file.parent.mkdir(parents=True, exist_ok=True)
-    docs_file.write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
-    docs_file.with_suffix(".digest").write_text(digest)
+    write_listing(docs_file, analysis.harvest_dictionary(corpus.projects), docs)
     return SearchOutcome(len(docs), files, size)
+
+
+def write_listing(docs_file: Path, dictionary: Any, docs: list[engine.Doc]) -> None:
+    """{"dictionary": …, "docs": [...]} for ensure_cli_index, written a document at a time
+    (at 100× the whole text would be a gigabyte in memory), and the SHA-256 of its bytes."""
+    docs_file.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with docs_file.open("w", encoding="utf-8") as out:
+
+        def put(text: str) -> None:
+            out.write(text)
+            digest.update(text.encode("utf-8"))
+
+        put('{"dictionary": ' + json.dumps(dictionary, ensure_ascii=False, sort_keys=True) + ', "docs": [')
+        for n, doc in enumerate(docs):
+            put(("," if n else "") + json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True))
+        put("]}")
+    docs_file.with_suffix(".digest").write_text(digest.hexdigest())
 
 
 def ensure_cli_index(docs_file: Path, index_dir: Path, building: Callable[[int], None] | None = None) -> bool:
