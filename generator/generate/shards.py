@@ -200,7 +200,7 @@ def render_shard(shard: Shard, root: Path) -> Path:
             "pages": pages,
             "files": _count_files(tree),
             "seconds": round(time.perf_counter() - start, 2),
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+            "peak_mb": peak_mb(),
             "worker": f"{os.uname().nodename}:{os.getpid()}",
         }
         (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
@@ -213,6 +213,18 @@ def render_shard(shard: Shard, root: Path) -> Path:
     except OSError:  # another run made it meanwhile: the same bytes (same key)
         shutil.rmtree(tmp, ignore_errors=True)
     return done
+
+
+def peak_mb() -> int:
+    """This process's peak resident memory: VmHWM where Linux has it (ru_maxrss keeps the
+    peak of the process that started a worker, across exec), else ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def _manifest(tree: Path) -> dict[str, list[int]]:

@@ -72,10 +72,6 @@ def features(rec: Record) -> Features:
     return _name_grams(rec), _indicator_names(rec)
 
 
-def similarity(a: Record, b: Record) -> float:
-    return _score(features(a), features(b))
-
-
 def _score(a: Features, b: Features) -> float:
     names = _jaccard(a[0], b[0])
     ia, ib = a[1], b[1]
