@@ -9,7 +9,10 @@ read-only API under content/api/ (mkdocs copies both into site/ as they are).
   of projects.csv and indicators.csv;
 - downloads/index.md: every file with size, rows, SHA-256 and the data dictionary.
 
-Every file is deterministic for a given build date (SOURCE_DATE_EPOCH).
+Written in three steps (generator.generate.shards): publish_shard in each shard's task
+(region and department tables, API, the shard's rows of the corpus-wide tables),
+publish_table once per corpus-wide table, then finish_downloads. Every file is
+deterministic for a given build date (SOURCE_DATE_EPOCH).
 """
 
 from __future__ import annotations
@@ -191,26 +194,6 @@ def finish_downloads(
     sums = "".join(f"{f.sha256}  {f.path.split('/', 1)[1]}\n" for f in files)
     (downloads / "SHA256SUMS").write_text(sums, encoding="utf-8")
     (downloads / "index.md").write_text(downloads_page(files, corpus), encoding="utf-8")
-    return files
-
-
-def run_publish(
-    corpus: Corpus, content: Path, build_date: str, version: str, cache: Path | None = None
-) -> list[PublishedFile]:
-    """Every download and the API of a corpus in one process (the shard and national steps
-    one after the other); returns the corpus-wide files with their figures."""
-    shutil.rmtree(content / "downloads", ignore_errors=True)
-    shutil.rmtree(content / "api", ignore_errors=True)
-    rows = content / ".rows"  # laid out as a shard's folder
-    publish_shard(corpus.departments, corpus.regions, content, build_date, rows / "rows")
-    cache = cache or rows / "cache"
-    counts, used = {}, set()
-    for name in TABLES:
-        _, counts[name], keys = publish_table(name, [rows], content / "downloads", build_date, cache)
-        used.update(keys)
-    prune_cache(cache, used)
-    files = finish_downloads(corpus, content, counts, build_date, version)
-    shutil.rmtree(rows)
     return files
 
 
