@@ -139,6 +139,7 @@ def plan(
     build_date: str,
 ) -> list[Shard]:
     """One shard per region, in the regions' order."""
+    templates = templates.resolve()  # read by the workers, wherever they run
     fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
     out = []
     for region in corpus.regions:
@@ -300,6 +301,8 @@ def run_shards(
     """Make the shards not made yet, then the corpus-wide tables from all shards' rows (one
     task per table). Returns each shard's result and, per table, its rows and cache entries.
     Shard folders of earlier runs that this corpus no longer has are removed."""
+    # absolute paths: a cluster's workers do not share this process's working directory
+    root, downloads, table_cache = root.resolve(), downloads.resolve(), table_cache.resolve()
     root.mkdir(parents=True, exist_ok=True)
     todo = [s for s in shards if not intact(root / s.name)]
     for s in todo:
