@@ -132,35 +132,42 @@ def dump_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> dict
     return out
 
 
-def _unchanged(directory: Path, texts: dict[str, str]) -> bool:
-    if not directory.is_dir():
-        return False
-    on_disk = sorted(p.name for p in directory.iterdir())
-    if on_disk != sorted(f"{pid}.yaml" for pid in texts):
-        return False
-    return all((directory / f"{pid}.yaml").read_text(encoding="utf-8") == t for pid, t in texts.items())
+def _changed(directory: Path, texts: dict[str, str]) -> tuple[dict[str, str], list[Path]]:
+    """The records whose file is missing or differs, and the files no record is written to."""
+    on_disk = {p.name: p for p in directory.glob("*.yaml")}
+    stale = [p for name, p in sorted(on_disk.items()) if name.removesuffix(".yaml") not in texts]
+    changed = {
+        pid: text
+        for pid, text in texts.items()
+        if f"{pid}.yaml" not in on_disk or on_disk[f"{pid}.yaml"].read_text(encoding="utf-8") != text
+    }
+    return changed, stale
 
 
 def write_records(paths: Paths, records: dict[str, dict[str, Any] | str]) -> bool:
-    """Write every record into a fresh directory and swap it in: no half-written state.
-    A record given as text (one kept as published) is written as it is. Nothing is written
-    when data/records/ already holds exactly these files; returns whether it was rewritten."""
+    """Write the records into data/records/: a first run into a fresh directory swapped in
+    whole; then only the files that differ, each written beside itself and renamed over
+    it (never half a file), and the files of records that are gone removed. A record given
+    as text (one kept as published) is written as it is. Returns whether anything changed."""
     texts = dump_records(paths, records)
-    if _unchanged(paths.records, texts):
-        return False
+    if paths.records.is_dir():
+        for part in paths.records.glob(".*.yaml.*"):  # left by a run that was killed
+            part.unlink()
+        changed, stale = _changed(paths.records, texts)
+        for pid, text in changed.items():
+            part = paths.records / f".{pid}.yaml.{os.getpid()}"
+            part.write_text(text, encoding="utf-8")
+            os.replace(part, paths.records / f"{pid}.yaml")
+        for path in stale:
+            path.unlink()
+        return bool(changed or stale)
     paths.records.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".records-", dir=paths.records.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private
     try:
         for pid, text in texts.items():
             (tmp / f"{pid}.yaml").write_text(text, encoding="utf-8")
-        old = paths.records.with_name(".records-old")
-        if old.exists():
-            shutil.rmtree(old)
-        if paths.records.exists():
-            os.replace(paths.records, old)
         os.replace(tmp, paths.records)
-        shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -1,9 +1,11 @@
 """Stamps: what a stage's inputs and output were when it last ran, so an unchanged run is skipped.
 
 A stage hashes its inputs (files and trees, the package's code, its settings) and, after a
-run, writes the hash with a hash of its output tree to `.cache/stamps/<stage>.json`. The
-next run is skipped only when both still hold: the inputs are the same and the output on
-disk is what the stage wrote (a hand-edited or deleted output is made again). A stamp is
+run, writes the hash with the state of its output tree to `.cache/stamps/<stage>.json`.
+The next run is skipped only when both still hold: the inputs are the same and the output
+on disk is what the stage wrote (a hand-edited, added or deleted output file is made
+again). Inputs are hashed by their bytes; the output's state is every file's path, size
+and modification time (as make and rsync judge), so checking a 50 MB site/ reads no file. A stamp is
 a shortcut, never a source: deleting `.cache/` changes no output byte.
 """
 
@@ -46,6 +48,16 @@ def tree_digest(*roots: Path, skip: Iterable[str] = ()) -> str:
     return digest.hexdigest()
 
 
+def tree_state(root: Path) -> str:
+    """Every file's path, size and modification time (ns) under root: what a stage's output
+    looked like when it was written, without reading the bytes."""
+    digest = hashlib.sha256()
+    for path in _walk(root):
+        st = path.stat()
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
 @cache
 def code_version() -> str:
     """A hash of the package's modules and vocabulary: a change to the code that made an
@@ -74,7 +86,7 @@ def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[st
         return None
     if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or not output.is_dir():
         return None
-    if stamp.get("output") != tree_digest(output):
+    if stamp.get("output") != tree_state(output):
         return None
     data = stamp.get("data")
     return data if isinstance(data, dict) else None
@@ -84,7 +96,7 @@ def record(cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[st
     """Remember a run that succeeded: its inputs, its output tree as written, and data to report."""
     path = _path(cache_dir, stage)
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamp = {"inputs": inputs, "output": tree_digest(output), "data": data}
+    stamp = {"inputs": inputs, "output": tree_state(output), "data": data}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(stamp, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

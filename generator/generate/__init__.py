@@ -26,6 +26,7 @@ from generator import stamps
 from generator.corpus import Corpus, build_corpus
 from generator.generate import shards
 from generator.generate.pages import write_national_pages
+from generator.generate.runner import Runner
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
 from generator.problems import Problem, Report
@@ -125,22 +126,23 @@ def _write_all(
     then the national pages, the search index and the downloads page from their outputs."""
     paths = settings.paths
     clock = {"records": time.perf_counter()}
-    found = similar_projects(corpus) if settings.similar else {}
+    found = similar_projects(corpus, paths.cache / "similar.pickle") if settings.similar else {}
     similar = similar_links(corpus, found)
     clock["similar"] = time.perf_counter()
     planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date)
     root, table_cache = paths.cache / "shards", paths.cache / "downloads"
-    results, tables = shards.run_shards(
-        planned, root, content / "downloads", table_cache, settings.scheduler, settings.workers
-    )
-    clock["shards"] = time.perf_counter()
-    shards.assemble(results, root, content)
-    clock["assemble"] = time.perf_counter()
-    pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
-    clock["national"] = time.perf_counter()
-    run_search_index(corpus, paths.search_docs, content, buckets=shards.search_buckets(results, root))
-    clock["search"] = time.perf_counter()
-    prune_cache(table_cache, {key for _, keys in tables.values() for key in keys})
+    with Runner(settings.scheduler, settings.workers) as runner:
+        results, tables = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
+        clock["shards"] = time.perf_counter()
+        shards.assemble(results, root, content)
+        clock["assemble"] = time.perf_counter()
+        pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
+        clock["national"] = time.perf_counter()
+        merge = shards.search_entries(results, root, runner)
+        run_search_index(corpus, paths.search_docs, content, merge=merge)
+        clock["search"] = time.perf_counter()
+    used = {key for _, keys in tables.values() for key in keys} | {k for r in results for k in r.tables}
+    prune_cache(table_cache, used)
     counts = {name: rows for name, (rows, _) in tables.items()}
     finish_downloads(corpus, content, counts, settings.build_date, _version())
     clock["downloads"] = time.perf_counter()

@@ -12,41 +12,41 @@ one county's new document only that county's shard is made again; the national s
 (home, indexes, 数据质量, the corpus-wide tables, the search index's top level) then run
 from the shards' outputs.
 
-The tasks run on `dask.distributed`: a local cluster using every core by default
-(`workers`), or the cluster at `scheduler` (its workers must see the project directory
-at the same path). When the shards to make are few and small, they run in this process
-on Dask's synchronous scheduler: starting a cluster would cost more than it saves.
+The tasks run on Dask (generator.generate.runner): a local cluster using every core by
+default (`workers`), or the cluster at `scheduler` (its workers must see the project
+directory at the same path). When the shards to make are few and small, they run in
+forked processes: starting a cluster would cost more than it saves. The search index's
+buckets are then merged by one task each (merge_bucket), on the same runner.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import pickle
 import resource
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import dask
 from dask.delayed import Delayed, delayed
 
 from generator import stamps
 from generator.corpus import Corpus, Department, Region
 from generator.generate.pages import write_region_pages
+from generator.generate.runner import Runner
 from generator.generate.similar import SimilarLink
 from generator.publish import publish_shard, publish_table
 from generator.publish.schema import TABLES
-from generator.search import shard_weights
+from generator.search import BUCKETS, Merge, bucket_entries, shard_weights
 
-CLUSTER_FROM = 400  # projects in the shards to make: below this, one process is faster
+Weights = dict[str, dict[str, float]]  # a bucket's weights: document id -> gram -> weight
+
 PART_PROJECTS = 40  # a region with more projects is split: its own part, then department groups
 DONE = "result.json"
 MANIFEST = "manifest.json"  # each file of the tree: size and modification time
@@ -92,6 +92,7 @@ class ShardResult:
     peak_mb: int  # the process that made it (0: made by an earlier run)
     worker: str  # its process: host:pid ("" when made by an earlier run)
     cached: bool
+    tables: tuple[str, ...] = ()  # the entries of the table cache its downloads were made from
 
 
 def region_slice(corpus: Corpus, region: Region, departments: list[Department] | None = None) -> Corpus:
@@ -177,8 +178,9 @@ def _count_files(tree: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(tree))
 
 
-def render_shard(shard: Shard, root: Path) -> Path:
-    """The shard's task: its folder under root, made unless it exists. Returns the folder."""
+def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> Path:
+    """The shard's task: its folder under root, made unless it exists. Returns the folder.
+    `table_cache`: written tables by the hash of their rows (publish_shard)."""
     done = root / shard.name
     if (done / DONE).is_file():
         return done
@@ -193,7 +195,7 @@ def render_shard(shard: Shard, root: Path) -> Path:
             (tree / "sources").mkdir()
             for served, lines in sorted(shard.texts.items()):
                 (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
-        publish_shard(depts, regions, tree, shard.build_date, tmp / "rows")
+        tables = publish_shard(depts, regions, tree, shard.build_date, tmp / "rows", table_cache)
         (tmp / "search").mkdir()
         for b, part in enumerate(shard_weights(shard.corpus, depts)):
             (tmp / "search" / f"{b}.pickle").write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
@@ -203,6 +205,7 @@ def render_shard(shard: Shard, root: Path) -> Path:
             "seconds": round(time.perf_counter() - start, 2),
             "peak_mb": peak_mb(),
             "worker": f"{os.uname().nodename}:{os.getpid()}",
+            "tables": sorted(set(tables)),
         }
         (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
         (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
@@ -253,50 +256,22 @@ def intact(folder: Path) -> bool:
     return True
 
 
-def render_from(inputs: Path, root: Path) -> Path:
+def render_from(inputs: Path, root: Path, table_cache: Path | None = None) -> Path:
     """A shard's task as the graph holds it: its inputs' file, read by the worker."""
     shard: Shard = pickle.loads(inputs.read_bytes())
-    return render_shard(shard, root)
+    return render_shard(shard, root, table_cache)
 
 
 def result_of(folder: Path, cached: bool) -> ShardResult:
     data = json.loads((folder / DONE).read_text(encoding="utf-8"))
     if cached:
         data.update(seconds=0.0, peak_mb=0, worker="")
+    data["tables"] = tuple(data.get("tables", ()))
     return ShardResult(folder.name, cached=cached, **data)
 
 
-@contextmanager
-def _scheduler(scheduler: str | None, workers: int | None, size: int) -> Iterator[Any]:
-    """What dask.compute runs on: the cluster at `scheduler`; a local cluster of `workers`
-    processes (every core when not given); or, for a small job with no workers asked
-    for, this process (Dask's synchronous scheduler)."""
-    if scheduler:
-        from distributed import Client
-
-        with Client(scheduler) as client:
-            yield client
-        return
-    n = workers or (os.cpu_count() or 1)
-    if workers is None and (n == 1 or size < CLUSTER_FROM):
-        yield "synchronous"
-        return
-    from distributed import Client, LocalCluster
-
-    # its lines (INFO, a heartbeat lost while closing) are not ours to print
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    options = {"dashboard_address": None, "silence_logs": logging.CRITICAL, "threads_per_worker": 1}
-    with LocalCluster(n_workers=n, processes=True, **options) as cluster, Client(cluster) as client:
-        yield client
-
-
 def run_shards(
-    shards: Sequence[Shard],
-    root: Path,
-    downloads: Path,
-    table_cache: Path,
-    scheduler: str | None = None,
-    workers: int | None = None,
+    shards: Sequence[Shard], root: Path, downloads: Path, table_cache: Path, runner: Runner
 ) -> tuple[list[ShardResult], dict[str, tuple[int, list[str]]]]:
     """Make the shards not made yet, then the corpus-wide tables from all shards' rows (one
     task per table). Returns each shard's result and, per table, its rows and cache entries.
@@ -314,7 +289,9 @@ def run_shards(
     for s in todo:
         (inputs / f"{s.name}.pickle").write_bytes(pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
     made: list[Delayed] = [
-        delayed(render_from, pure=False)(inputs / f"{s.name}.pickle", root, dask_key_name=f"shard-{s.name}")
+        delayed(render_from, pure=False)(
+            inputs / f"{s.name}.pickle", root, table_cache, dask_key_name=f"shard-{s.name}"
+        )
         for s in todo
     ]
     folders = [root / s.name for s in shards]
@@ -328,11 +305,7 @@ def run_shards(
         for name in TABLES
     ]
     try:
-        with _scheduler(scheduler, workers, sum(s.projects for s in todo)) as runner:
-            if isinstance(runner, str):
-                outputs = dask.compute(*made, *tables, scheduler=runner)
-            else:
-                outputs = tuple(runner.gather(runner.compute([*made, *tables])))
+        outputs = runner.compute([*made, *tables], sum(s.projects for s in todo))
     finally:
         shutil.rmtree(inputs, ignore_errors=True)
     fresh = {Path(p).name for p in outputs[: len(made)]}
@@ -365,13 +338,31 @@ def _link(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def search_buckets(
-    results: Sequence[ShardResult], root: Path
-) -> Callable[[int], Iterator[dict[str, dict[str, float]]]]:
-    """Bucket b of every shard's search weights, read when the merge asks for it."""
+def merge_bucket(b: int, folders: list[Path], inputs: Path) -> dict[str, str]:
+    """A task: bucket b of the search index's grams, merged from every shard's weights
+    and the pages' (search.bucket_entries)."""
+    index, n_docs, pages = pickle.loads(inputs.read_bytes())
+    parts = (pickle.loads((f / "search" / f"{b}.pickle").read_bytes()) for f in folders)
+    return bucket_entries([*parts, pages[b]], index, n_docs)
 
-    def parts(b: int) -> Iterator[dict[str, dict[str, float]]]:
-        for r in results:
-            yield pickle.loads((root / r.name / "search" / f"{b}.pickle").read_bytes())
 
-    return parts
+def search_entries(results: Sequence[ShardResult], root: Path, runner: Runner) -> Merge:
+    """run_search_index's merge: one task per bucket, on the run's runner."""
+
+    def entries(index: dict[str, int], n_docs: int, pages: list[Weights]) -> dict[str, str]:
+        folders = [(root / r.name).resolve() for r in results]
+        inputs = root.resolve() / f".search-{os.getpid()}-{uuid.uuid4().hex[:8]}.pickle"
+        inputs.write_bytes(pickle.dumps((index, n_docs, pages), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            tasks = [
+                delayed(merge_bucket, pure=False)(b, folders, inputs, dask_key_name=f"search-{b}")
+                for b in range(BUCKETS)
+            ]
+            out: dict[str, str] = {}
+            for part in runner.compute(tasks):
+                out.update(part)
+            return out
+        finally:
+            inputs.unlink(missing_ok=True)
+
+    return entries

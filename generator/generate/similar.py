@@ -7,18 +7,31 @@ Jaccard(their indicator names), or the name part alone when either has no indica
 Only pairs at MIN_SIMILARITY or more are shown (stated in the methodology). Candidates
 come from MinHash LSH (datasketch) over both feature sets, so the work grows with the
 corpus, not with its square; the similarity shown is the exact one, never the estimate.
+
+What the result depends on (each project's department, features, name and annual total)
+is hashed; with a cache file given, a run with the same hash reads the last result (a hand
+correction of a project's overview or a goal changes none of it) and datasketch, with
+the SciPy it imports, is not even loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
-
+from generator import stamps
 from generator.corpus import Corpus, annual_total
 from generator.model import Record
 from generator.search.analysis import normalise
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 MIN_SIMILARITY = 0.5
 NAME_WEIGHT = 0.6
@@ -104,18 +117,58 @@ def reason(a: Record, b: Record) -> str:
 
 
 def _minhash(found: frozenset[str]) -> MinHash:
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=1)
     m.update_batch([f.encode("utf-8") for f in sorted(found)])
     return m
 
 
-def similar_projects(corpus: Corpus) -> dict[str, list[Similar]]:
+def _inputs_key(corpus: Corpus, projects: list[Record], feats: dict[str, Features]) -> str:
+    """A hash of all that similar_projects reads of each project."""
+    rows = [
+        [
+            p.project_id,
+            corpus.department_of[p.project_id].key,
+            p.project_name,
+            str(annual_total(p)),
+            sorted(feats[p.project_id][0]),
+            sorted(feats[p.project_id][1]),
+        ]
+        for p in projects
+    ]
+    data = json.dumps([stamps.code_version(), rows], ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def similar_projects(corpus: Corpus, cache: Path | None = None) -> dict[str, list[Similar]]:
     """Each project's alike projects in other departments, most alike first (then the larger).
-    Each project's features are computed once; the reason is worded only for the pairs shown."""
+    Each project's features are computed once; the reason is worded only for the pairs shown.
+    `cache`: a file holding the last result with the hash of its inputs."""
     projects = sorted(corpus.projects, key=lambda p: p.project_id)
+    feats = {p.project_id: features(p) for p in projects}
+    key = _inputs_key(corpus, projects, feats)
+    if cache is not None:
+        try:
+            stored_key, stored = pickle.loads(cache.read_bytes())
+            if stored_key == key:
+                return stored  # type: ignore[no-any-return]
+        except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
+            pass
+    out = _similar(corpus, projects, feats)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        part = cache.with_name(f".{cache.name}.{os.getpid()}")
+        part.write_bytes(pickle.dumps((key, out), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(part, cache)
+    return out
+
+
+def _similar(corpus: Corpus, projects: list[Record], feats: dict[str, Features]) -> dict[str, list[Similar]]:
+    from datasketch import MinHashLSH  # imports SciPy: about a second, only when needed
+
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     hashes: dict[str, MinHash] = {}
-    feats = {p.project_id: features(p) for p in projects}
     for p in projects:
         names, indicators = feats[p.project_id]
         found = names | {f"指标:{n}" for n in indicators}

@@ -125,25 +125,35 @@ def write_api(projects: list[Record], api: Path, build_date: str) -> None:
 
 
 def publish_shard(
-    departments: list[Department], regions: list[Region], out: Path, build_date: str, rows: Path
-) -> None:
+    departments: list[Department],
+    regions: list[Region],
+    out: Path,
+    build_date: str,
+    rows: Path,
+    cache: Path | None = None,
+) -> list[str]:
     """A shard's downloads (these regions' and departments' tables) and the API of the
     departments' projects under `out` (laid out as content/), and their rows of the
-    corpus-wide tables in `rows`/<table>.pickle, from which publish_table writes those."""
+    corpus-wide tables in `rows`/<table>.pickle, from which publish_table writes those.
+    With a cache, a table whose rows were written before is copied, not written again
+    (after a correction, only the tables showing the corrected field are); returns the
+    cache entries used."""
     downloads = out / "downloads"
     projects = [p for d in departments for p in d.projects]
-    for r in regions:
-        _write_tables(
-            _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, None)
-        )
-    for d in departments:
-        _write_tables(
-            _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, None)
-        )
+    tasks = [
+        _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, cache)
+        for r in regions
+    ]
+    tasks += [
+        _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, cache)
+        for d in departments
+    ]
+    used = [key for task in tasks for _, key in _write_tables(task)]
     write_api(projects, out / "api", build_date)
     rows.mkdir(parents=True, exist_ok=True)
     for name, table in _tables_for(projects, departments).items():
         (rows / f"{name}.pickle").write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+    return used
 
 
 def merged_rows(name: str, shards: list[Path]) -> list[dict[str, Any]]:

@@ -255,28 +255,36 @@ def write_index_entries(
     return files + 3, size
 
 
+def bucket_entries(
+    parts: Iterable[Mapping[str, Mapping[str, float]]], index: Mapping[str, int], n_docs: int
+) -> dict[str, str]:
+    """The entries (entry_json) of one bucket's grams, from every shard's weights of it."""
+    return {term: entry_json(plist) for term, plist in postings.merge(parts, index, n_docs).items()}
+
+
+Merge = Callable[[dict[str, int], int, list[dict[str, dict[str, float]]]], dict[str, str]]
+
+
 def run_search_index(
     corpus: Corpus,
     docs_file: Path,
     content: Path,
     workers: int | None = None,
-    buckets: Callable[[int], Iterable[Mapping[str, Mapping[str, float]]]] | None = None,
+    merge: Merge | None = None,
 ) -> SearchOutcome:
     """The browser index (content/search/), straight from the documents; and the documents
     with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
-    command line's whoosh index when they changed (ensure_cli_index). `buckets(b)`: the
-    shard tasks' weights of bucket b (shard_weights), merged here a bucket at a time."""
+    command line's whoosh index when they changed (ensure_cli_index). `merge(index,
+    n_docs, pages)`: every gram's entry, from the shard tasks' weights (shard_weights) and
+    the pages' (split by bucket), bucket by bucket (bucket_entries)."""
     docs = documents(corpus, content)
-    if buckets is None:
+    if merge is None:
         stored, found = postings.postings(docs, workers)
         files, size = write_browser_index(stored, found, content / "search", corpus)
     else:
         index = {d.id: n for n, d in enumerate(docs)}
         pages = split_weights(d for d in docs if d.kind == "page")  # the shards weigh the rest
-        entries: dict[str, str] = {}
-        for b in range(BUCKETS):
-            found = postings.merge([*buckets(b), pages[b]], index, len(docs))
-            entries.update((term, entry_json(plist)) for term, plist in found.items())
+        entries = merge(index, len(docs), pages)
         stored = [postings.stored(d) for d in docs]
         files, size = write_index_entries(stored, entries, content / "search", corpus)
     write_listing(docs_file, analysis.harvest_dictionary(corpus.projects), docs)

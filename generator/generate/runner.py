@@ -1,0 +1,72 @@
+"""Where generate's tasks run: Dask, on the cluster at an address, on a local cluster, or
+for a small job in this process.
+
+The choice is made once per run, at its first computation (the shards), from the size
+of the work: starting a LocalCluster costs about two seconds, which a rebuild after one
+correction (a shard or two) does not repay, so such a job runs on Dask's synchronous
+scheduler. (Dask's multiprocessing scheduler with forked workers was measured too: it
+spent 0.5 s starting and 0.5 s between dependent tasks, more than the two cores saved
+on 1.5 s of work.) Later computations of the run (the search index's buckets) use the
+same runner.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import ExitStack
+from typing import Any
+
+import dask
+from dask.delayed import Delayed
+
+CLUSTER_FROM = 400  # projects in the shards to make: below this, no cluster is started
+
+
+class Runner:
+    """dask.compute for this run's tasks; close() stops what it started."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        self.scheduler, self.workers = scheduler, workers
+        self.client: Any = None
+        self.local: str | None = None  # "processes" or "synchronous" when no client
+        self._stack = ExitStack()
+
+    @property
+    def cores(self) -> int:
+        return self.workers or (os.cpu_count() or 1)
+
+    def _choose(self, size: int) -> None:
+        if self.client is not None or self.local is not None:
+            return
+        if self.scheduler:
+            from distributed import Client
+
+            self.client = self._stack.enter_context(Client(self.scheduler))
+        elif self.cores == 1 or (self.workers is None and size < CLUSTER_FROM):
+            self.local = "synchronous"
+        else:
+            from distributed import Client, LocalCluster
+
+            # its lines (INFO, a heartbeat lost while closing) are not ours to print
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)
+            options = {"dashboard_address": None, "silence_logs": logging.CRITICAL, "threads_per_worker": 1}
+            cluster = self._stack.enter_context(LocalCluster(n_workers=self.cores, processes=True, **options))
+            self.client = self._stack.enter_context(Client(cluster))
+
+    def compute(self, tasks: list[Delayed], size: int = 0) -> tuple[Any, ...]:
+        """The tasks' results, in order; `size` (projects to make) decides the runner on the
+        first call."""
+        self._choose(size)
+        if self.client is not None:
+            return tuple(self.client.gather(self.client.compute(tasks)))
+        return dask.compute(*tasks, scheduler="synchronous")
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
