@@ -130,7 +130,7 @@ def test_an_unchanged_run_is_repeated_and_a_new_correction_is_not(project: Paths
 
 def test_a_correction_rechecks_its_record_and_matches_a_cold_run(project: Paths, monkeypatch) -> None:
     """After a hand correction only that record's checks run again (the others' notes come
-    from the memo in .cache/quality.json); the records equal those of a run without it."""
+    from the memo in .cache/quality.pickle); the records equal those of a run without it."""
     from generator import quality
 
     first = run_extract(project)
@@ -149,7 +149,7 @@ def test_a_correction_rechecks_its_record_and_matches_a_cold_run(project: Paths,
     warm = run_extract(project)
     assert set(checked) == {pid}  # the corrected record only
     assert "text_amount_mismatch" in warm.records[pid]["quality_flags"]  # its new text is checked
-    (project.cache / "quality.json").unlink()
+    (project.cache / "quality.pickle").unlink()
     stamps.forget(project.cache, "extract")
     cold = run_extract(project)
     assert cold.records == warm.records

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -206,31 +208,34 @@ def _with_flags(
     valid: list[Record], paths: Paths, documents: list[str], dates: dict[str, str]
 ) -> list[Record]:
     """The records with their quality flags, computed over all of them (the checks read the
-    documents too). Cached in .cache/quality.json by a hash of the documents' cache keys
+    documents too). Cached in .cache/quality.pickle by a hash of the documents' cache keys
     (content and code version): with the corrected records and the publication dates
     unchanged, the same flags; else each record met before keeps its own checks' notes and
     only the checks across records run again (a hand correction re-checks one record)."""
-    data = [r.model_dump(mode="json") for r in valid]
     docs_key = hashlib.sha256(json.dumps(documents).encode()).hexdigest()
-    blob = json.dumps([documents, sorted(dates.items()), data], ensure_ascii=False)
-    key = hashlib.sha256(blob.encode()).hexdigest()
-    cache = paths.cache / "quality.json"
+    digest = hashlib.sha256(json.dumps([documents, sorted(dates.items())], ensure_ascii=False).encode())
+    for rec in valid:
+        digest.update(rec.model_dump_json().encode() + b"\0")
+    key = digest.hexdigest()
+    cache = paths.cache / "quality.pickle"
     memo: dict[str, list[dict[str, Any]]] = {}
     try:
-        stored = json.loads(cache.read_text(encoding="utf-8"))
+        stored = pickle.loads(cache.read_bytes())
         if stored["key"] == key:
-            return [Record.model_validate(r) for r in stored["records"]]
+            return list(stored["records"])
         if stored["documents"] == docs_key:
             memo = stored["memo"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
         pass
     keys = quality.compute_flags(valid, paths.raw, dates, memo)
     # this run's records only: the memo does not grow with every correction ever made
     used = {k: memo[k] for k in keys if k in memo}
     cache.parent.mkdir(parents=True, exist_ok=True)
-    records = [r.model_dump(mode="json") for r in valid]
-    out = {"key": key, "documents": docs_key, "memo": used, "records": records}
-    cache.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    part = cache.with_name(f".{cache.name}.{os.getpid()}")
+    out = {"key": key, "documents": docs_key, "memo": used, "records": valid}
+    part.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(part, cache)
+    (paths.cache / "quality.json").unlink(missing_ok=True)  # the JSON cache of earlier versions
     return valid
 
 

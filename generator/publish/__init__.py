@@ -23,7 +23,8 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ WRITERS = (("csv", writers.write_csv), ("xlsx", writers.write_xlsx), ("json", wr
 # leaves the cached tables valid
 _HERE = Path(__file__).resolve().parent
 WRITER_VERSION = tree_digest(_HERE, _HERE.parent / "model.py")[:16]
-Tables = dict[str, list[dict[str, Any]]]
+Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -57,24 +58,34 @@ class _Task:
     """One folder of tables to write: the corpus, a region or a department."""
 
     out: Path
-    tables: Tables
+    tables: Mapping[str, Rows | Callable[[], Rows]]  # rows, or how to get them if a file is written
     build_date: str
     cache: Path | None  # written files by the hash of what made them: an unchanged table is copied
+    digests: dict[str, str] = field(default_factory=dict)  # a table's hash, known without its rows
+
+
+def _rows(given: Rows | Callable[[], Rows]) -> Rows:
+    return given() if callable(given) else given
 
 
 def _write_tables(task: _Task) -> list[tuple[Path, str]]:
     """Write one folder's tables in every format; returns each file with its cache key."""
     task.out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Path, str]] = []
-    for name, rows in task.tables.items():
-        data = json.dumps([WRITER_VERSION, name, task.build_date, rows], ensure_ascii=False, default=str)
-        digest = hashlib.sha256(data.encode()).hexdigest()
+    for name, given in task.tables.items():
+        rows = None if callable(given) else given
+        digest = task.digests.get(name)
+        if digest is None:
+            rows = rows if rows is not None else _rows(given)
+            data = json.dumps([WRITER_VERSION, name, task.build_date, rows], ensure_ascii=False, default=str)
+            digest = hashlib.sha256(data.encode()).hexdigest()
         for ext, writer in WRITERS:
             path, key = task.out / f"{name}.{ext}", f"{digest}.{ext}"
             cached = task.cache / key if task.cache else None
             if cached is not None and cached.is_file():
                 shutil.copyfile(cached, path)
             else:
+                rows = rows if rows is not None else _rows(given)
                 writer(path, TABLES[name], rows, task.build_date)
                 if cached is not None:
                     # whole or not at all: another worker may be copying the same table (a
@@ -156,10 +167,9 @@ def publish_shard(
     return used
 
 
-def merged_rows(name: str, shards: list[Path]) -> list[dict[str, Any]]:
+def merged_rows(name: str, parts: list[Rows]) -> Rows:
     """A corpus-wide table from the shards' rows: departments in the shards' order (the
     regions'), the other tables by project id, as each shard sorted its own."""
-    parts = [pickle.loads((folder / "rows" / f"{name}.pickle").read_bytes()) for folder in shards]
     if name == "departments":
         return [row for part in parts for row in part]
     return list(heapq.merge(*parts, key=lambda row: row["project_id"]))
@@ -169,10 +179,18 @@ def publish_table(
     name: str, shard_rows: list[Path], downloads: Path, build_date: str, cache: Path
 ) -> tuple[str, int, list[str]]:
     """One corpus-wide table in every format (a task of its own: the four run side by side);
-    returns its name, its row count and the cache entries it used."""
-    rows = merged_rows(name, shard_rows)
-    written = _write_tables(_Task(downloads, {name: rows}, build_date, cache))
-    return name, len(rows), [key for _, key in written]
+    returns its name, its row count and the cache entries it used. Its hash is taken from
+    the shards' row files as they are; the rows are merged only when a file is written."""
+    blobs = [(folder / "rows" / f"{name}.pickle").read_bytes() for folder in shard_rows]
+    digest = hashlib.sha256(json.dumps([WRITER_VERSION, name, build_date]).encode())
+    for blob in blobs:
+        digest.update(hashlib.sha256(blob).digest())
+    parts = [pickle.loads(blob) for blob in blobs]
+    task = _Task(
+        downloads, {name: lambda: merged_rows(name, parts)}, build_date, cache, {name: digest.hexdigest()}
+    )
+    written = _write_tables(task)
+    return name, sum(len(part) for part in parts), [key for _, key in written]
 
 
 def finish_downloads(

@@ -29,15 +29,24 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-import jieba
 import yaml
 
 if TYPE_CHECKING:
     from generator.model import Record
 
-jieba.setLogLevel(logging.WARNING)
+
+@cache
+def _jieba() -> ModuleType:
+    """jieba, imported when words are first cut (its import, with pkg_resources, costs half
+    a second that generate, which never cuts words, does not pay)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
 
 ABBREVIATIONS = Path(__file__).with_name("abbreviations.yaml")
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]"})
@@ -110,7 +119,7 @@ def ids(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """jieba search-mode words (with the harvested user dictionary), punctuation dropped."""
-    return [w for w in (t.strip() for t in jieba.cut_for_search(normalise(text))) if w and _is_term(w)]
+    return [w for w in (t.strip() for t in _jieba().cut_for_search(normalise(text))) if w and _is_term(w)]
 
 
 def _is_term(word: str) -> bool:
@@ -247,6 +256,6 @@ def load_dictionary(terms: Iterable[str]) -> int:
     loaded = _loaded()
     new = [t for t in terms if t not in loaded]
     for term in new:
-        jieba.add_word(term, freq=2000)
+        _jieba().add_word(term, freq=2000)
         loaded.add(term)
     return len(new)

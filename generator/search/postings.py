@@ -110,5 +110,7 @@ def _scored(per_term: dict[str, dict[int, float]], n_docs: int) -> dict[str, lis
     for term, per_doc in per_term.items():
         df = len(per_doc)
         idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        out[term] = sorted(((d, w * idf) for d, w in per_doc.items()), key=lambda x: (-x[1], x[0]))
+        # sorted as (-score, doc): best first, ties by document number (no key function)
+        ranked = sorted([(-w * idf, d) for d, w in per_doc.items()])
+        out[term] = [(d, -negative) for negative, d in ranked]
     return out
