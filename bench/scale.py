@@ -126,9 +126,15 @@ def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
                     "shard_s_mean": round(sum(made) / max(1, len(made)), 2),
                     "shard_s_max": max(made, default=0),
                     "worker_peak_mb": sorted(per_worker.values(), reverse=True),
+                    "main_peak_mb_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                     "digest": _tree_digest(content),
                 }
             )
+            # as soon as it is known: a long run killed later keeps its figures
+            print(json.dumps(runs[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+            shutil.rmtree(settings.cache, ignore_errors=True)  # what this run made: not needed again
+            if w != workers[0]:
+                shutil.rmtree(content, ignore_errors=True)
         out: dict[str, object] = {
             "factor": factor,
             "projects": n,
@@ -142,6 +148,8 @@ def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
             t1 = time.perf_counter()
             built = build_site(Settings(root=paths.root, strict=False))
             out.update(build_s=round(time.perf_counter() - t1, 1), site_mb=round(built.bytes / 1e6, 1))
+        # printed before the scratch tree (a million files at 100×) is deleted
+        print(json.dumps(out), flush=True)
         return out
 
 
@@ -173,7 +181,7 @@ def main(factors: list[int], workers: list[int], build: bool) -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--one"]:
-        print(json.dumps(run_one(int(args[1]), [int(w) for w in args[2].split(",")], "--build" in args)))
+        run_one(int(args[1]), [int(w) for w in args[2].split(",")], "--build" in args)
     else:
         build = "--build" in args
         given = [a for a in args if a != "--build" and not a.startswith("--workers=")]

@@ -44,7 +44,7 @@ class Runner:
             from distributed import Client
 
             self.client = self._stack.enter_context(Client(self.scheduler))
-        elif self.cores == 1 or (self.workers is None and size < CLUSTER_FROM):
+        elif self.workers is None and (self.cores == 1 or size < CLUSTER_FROM):
             self.local = "synchronous"
         else:
             from distributed import Client, LocalCluster
