@@ -16,7 +16,7 @@ from generator.problems import Report
 from generator.publish.schema import PROJECTS
 from generator.publish.tables import project_rows
 from generator.publish.writers import write_csv
-from generator.records import dump_record, load_record_file
+from generator.records import dump_record, load_record_file, write_records
 
 text = st.text(
     # every printable character; control characters are refused by the model (tested below)
@@ -152,3 +152,24 @@ def test_the_loader_reports_control_characters_and_overlong_names(tmp_path):
         lines.index(next(x for x in lines if x.startswith("project_name:"))) + 1,
     ) in found
     assert any("不会自动截断" in p.message for p in report.problems)
+
+
+def test_records_are_rewritten_file_by_file(tmp_path):
+    """After the first run, only the files whose text changed are replaced (each renamed
+    over the old one, never half written) and the files of records gone are removed."""
+    paths = Paths(tmp_path)
+    texts = {f"2024-x-{n:03d}-abc": f"project_id: 2024-x-{n:03d}-abc\n" for n in range(5)}
+    assert write_records(paths, dict(texts))
+    files = {p.name: p.stat() for p in paths.records.glob("*.yaml")}
+    assert len(files) == 5
+    assert not write_records(paths, dict(texts))  # the same records: nothing written
+    changed = dict(texts)
+    changed["2024-x-001-abc"] += "# 改过\n"
+    del changed["2024-x-004-abc"]
+    assert write_records(paths, changed)
+    after = {p.name: p.stat() for p in paths.records.iterdir()}
+    assert sorted(after) == sorted(f"{pid}.yaml" for pid in changed)  # no part file left
+    for name, stat in after.items():
+        same = (stat.st_ino, stat.st_mtime_ns) == (files[name].st_ino, files[name].st_mtime_ns)
+        assert same == (name != "2024-x-001-abc.yaml"), name
+    assert (paths.records / "2024-x-001-abc.yaml").read_text(encoding="utf-8").endswith("# 改过\n")
