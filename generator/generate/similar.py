@@ -106,11 +106,16 @@ def _common_words(a: str, b: str) -> str:
     return best if len(best) >= 2 else ""
 
 
-def reason(a: Record, b: Record) -> str:
+def reason(
+    a: Record, b: Record, features_a: Features | None = None, features_b: Features | None = None
+) -> str:
+    """Why the two are alike, in words (features: theirs, when already computed)."""
     parts = []
     if words := _common_words(a.project_name, b.project_name):
         parts.append(f"名称同含“{words}”")
-    shared = len(_indicator_names(a) & _indicator_names(b))
+    names_a = features_a[1] if features_a else _indicator_names(a)
+    names_b = features_b[1] if features_b else _indicator_names(b)
+    shared = len(names_a & names_b)
     if shared >= 2:
         parts.append(f"{shared} 项绩效指标相同")
     return "，".join(parts) or "名称和指标相近"
@@ -176,23 +181,26 @@ def _similar(corpus: Corpus, projects: list[Record], feats: dict[str, Features])
             hashes[p.project_id] = _minhash(found)
             lsh.insert(p.project_id, hashes[p.project_id])
     by_id = {p.project_id: p for p in projects}
+    annual = {p.project_id: annual_total(p) for p in projects}
+    dept_of = {p.project_id: corpus.department_of[p.project_id].key for p in projects}
     out: dict[str, list[Similar]] = {}
     for p in projects:
-        if p.project_id not in hashes:
-            out[p.project_id] = []
+        pid = p.project_id
+        if pid not in hashes:
+            out[pid] = []
             continue
-        dept = corpus.department_of[p.project_id].key
-        mine = feats[p.project_id]
+        dept, mine = dept_of[pid], feats[pid]
         scored = []
-        for other_id in sorted(lsh.query(hashes[p.project_id]))[:MAX_CANDIDATES]:
-            if other_id == p.project_id or corpus.department_of[other_id].key == dept:
+        for other_id in sorted(lsh.query(hashes[pid]))[:MAX_CANDIDATES]:
+            if other_id == pid or dept_of[other_id] == dept:
                 continue
             score = _score(mine, feats[other_id])
             if score >= MIN_SIMILARITY:
-                scored.append((-score, -annual_total(by_id[other_id]), other_id))
+                scored.append((-score, -annual[other_id], other_id))
         scored.sort()
-        out[p.project_id] = [
-            Similar(other_id, -neg, reason(p, by_id[other_id])) for neg, _, other_id in scored[:PER_PROJECT]
+        out[pid] = [
+            Similar(other_id, -neg, reason(p, by_id[other_id], mine, feats[other_id]))
+            for neg, _, other_id in scored[:PER_PROJECT]
         ]
     return out
 
