@@ -15,8 +15,9 @@ from the shards' outputs.
 The tasks run on Dask (generator.generate.runner): a local cluster using every core by
 default (`workers`), or the cluster at `scheduler` (its workers must see the project
 directory at the same path). When the shards to make are few and small, they run in
-forked processes: starting a cluster would cost more than it saves. The search index's
-buckets are then merged by one task each (merge_bucket), on the same runner.
+this process on Dask's synchronous scheduler: starting a cluster would cost more than it
+saves. The search index's buckets are then merged by one task each (merge_bucket), on
+the same runner.
 """
 
 from __future__ import annotations
