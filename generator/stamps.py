@@ -48,14 +48,19 @@ def tree_digest(*roots: Path, skip: Iterable[str] = ()) -> str:
     return digest.hexdigest()
 
 
-def tree_state(root: Path) -> str:
-    """Every file's path, size and modification time (ns) under root: what a stage's output
-    looked like when it was written, without reading the bytes."""
-    digest = hashlib.sha256()
+def file_states(root: Path) -> dict[str, list[int]]:
+    """Every file under root: its path (relative, with /) -> [size, modification time in ns].
+    What an output looked like when it was written, without reading its bytes."""
+    out = {}
     for path in _walk(root):
         st = path.stat()
-        digest.update(f"\0{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-    return digest.hexdigest()
+        out[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def tree_state(root: Path) -> str:
+    """One hash of file_states(root)."""
+    return hashlib.sha256(json.dumps(file_states(root), sort_keys=True).encode()).hexdigest()
 
 
 @cache

@@ -29,8 +29,8 @@ class Runner:
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
         self.scheduler, self.workers = scheduler, workers
-        self.client: Any = None
-        self.local: str | None = None  # "processes" or "synchronous" when no client
+        self.client: Any = None  # None: this process, on the synchronous scheduler
+        self._chosen = False
         self._stack = ExitStack()
 
     @property
@@ -38,15 +38,14 @@ class Runner:
         return self.workers or (os.cpu_count() or 1)
 
     def _choose(self, size: int) -> None:
-        if self.client is not None or self.local is not None:
+        if self._chosen:
             return
+        self._chosen = True
         if self.scheduler:
             from distributed import Client
 
             self.client = self._stack.enter_context(Client(self.scheduler))
-        elif self.workers is None and (self.cores == 1 or size < CLUSTER_FROM):
-            self.local = "synchronous"
-        else:
+        elif self.workers is not None or (self.cores > 1 and size >= CLUSTER_FROM):
             from distributed import Client, LocalCluster
 
             # its lines (INFO, a heartbeat lost while closing) are not ours to print

@@ -208,7 +208,7 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
             "worker": f"{os.uname().nodename}:{os.getpid()}",
             "tables": sorted(set(tables)),
         }
-        (tmp / MANIFEST).write_text(json.dumps(_manifest(tree), sort_keys=True), encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(stamps.file_states(tree), sort_keys=True), encoding="utf-8")
         (tmp / DONE).write_text(json.dumps(result), encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # nothing half-made is left
@@ -232,29 +232,15 @@ def peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def _manifest(tree: Path) -> dict[str, list[int]]:
-    out = {}
-    for base, _, files in os.walk(tree):
-        for name in files:
-            st = os.stat(os.path.join(base, name))
-            out[os.path.relpath(os.path.join(base, name), tree)] = [st.st_size, st.st_mtime_ns]
-    return out
-
-
 def intact(folder: Path) -> bool:
-    """The shard's folder is whole and its files are as its task left them. content/ holds
-    links to them, so a hand edit of content/ changes them: such a shard is made again."""
+    """The shard's folder is whole and its files are as its task left them (stamps.file_states:
+    size and modification time). content/ holds links to them, so a hand edit of content/
+    changes them: such a shard is made again."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if not (folder / DONE).is_file():
-            return False
-        for rel, (size, mtime) in manifest.items():
-            st = os.stat(folder / "tree" / rel)
-            if st.st_size != size or st.st_mtime_ns != mtime:
-                return False
+        return (folder / DONE).is_file() and manifest == stamps.file_states(folder / "tree")
     except (OSError, ValueError):
         return False
-    return True
 
 
 def render_from(inputs: Path, root: Path, table_cache: Path | None = None) -> Path:
