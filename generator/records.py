@@ -262,14 +262,14 @@ def _ruamel(text: str) -> Any:
         return None
 
 
-def _parse(text: str) -> Any:
+def parse_yaml(text: str) -> Any:
     """The YAML of a record file as data; raises yaml.YAMLError."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _parsed_or_error(text: str) -> tuple[bool, Any]:
     try:
-        return True, _parse(text)
+        return True, parse_yaml(text)
     except yaml.YAMLError:
         return False, None
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,6 +66,8 @@ class CorpusSite:
 
     paths: Paths
     base_url: str
+    generated: Any  # generate's GenerateOutcome
+    built: Any  # build's outcome (pages, warnings)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -86,12 +89,12 @@ def corpus_site(tmp_path_factory) -> Iterator[CorpusSite]:
         shutil.copytree(REPO / name, root / name)
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     copy_handwritten(REPO / "content", root / "content")
-    run_generate(Settings(root=root))
-    build_site(Settings(root=root))
+    generated = run_generate(Settings(root=root))
+    built = build_site(Settings(root=root))
     assert (root / "site" / "index.html").is_file(), "the full corpus did not build"
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield CorpusSite(Paths(root), f"http://127.0.0.1:{server.server_address[1]}")
+    yield CorpusSite(Paths(root), f"http://127.0.0.1:{server.server_address[1]}", generated, built)
     server.shutdown()
     server.server_close()

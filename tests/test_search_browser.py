@@ -37,8 +37,21 @@ def page(site):
 
 
 def _browser_query(page, base_url: str, query: str, params: str = "") -> list[str]:
+    """The project ids of the first 10 results of a search page opened at its URL."""
     page.goto(f"{base_url}/search/?q={quote(query)}{params}")
     page.wait_for_selector("#bs-search-app[data-state=done]")
+    return _project_hits(page)
+
+
+def _typed_query(page, query: str) -> list[str]:
+    """The same, typed into the search page's box as a reader does (the page is open): each
+    keystroke's input event starts a search at once and marks the page busy until it is done."""
+    page.fill("#bs-q", query)
+    page.wait_for_selector("#bs-search-app[data-state=done]")
+    return _project_hits(page)
+
+
+def _project_hits(page) -> list[str]:
     links = page.eval_on_selector_all(
         "#bs-results li.bs-hit",
         "lis => lis.map(li => [li.querySelector('.bs-kind').textContent.trim(),"
@@ -50,7 +63,8 @@ def _browser_query(page, base_url: str, query: str, params: str = "") -> list[st
 def test_browser_recall_at_10(site, page, capsys):
     paths, base_url = site
     ids = expected_ids(load_records(paths, Report()).records)
-    recall, lines, kinds = recall_report(lambda q: _browser_query(page, base_url, q), ids)
+    _browser_query(page, base_url, "")  # the search page, opened once
+    recall, lines, kinds = recall_report(lambda q: _typed_query(page, q), ids)
     with capsys.disabled():
         print("\n".join(["", "browser recall@10 per query:", *lines, f"overall recall@10: {recall:.1%}"]))
     assert recall >= MIN_OVERALL
