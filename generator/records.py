@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from generator.model import Record, safe_code
+from generator.parse_cache import ParseCache
 from generator.paths import Paths
 from generator.problems import Report
 from generator.schema_errors import describe, dotted, error_code, field_path, line_of, yaml_problem
@@ -274,47 +275,6 @@ def _parsed_or_error(text: str) -> tuple[bool, Any]:
         return False, None
 
 
-class ParseCache:
-    """Parsed record files by the SHA-256 of their text, as JSON in .cache/parsed/: the
-    model still checks every record, but an unchanged file is not parsed as YAML again
-    (YAML is most of the cost of loading records). Data JSON cannot hold exactly (a
-    date YAML read from an unquoted value) is not cached."""
-
-    def __init__(self, paths: Paths) -> None:
-        self.folder = paths.cache / "parsed"
-        self.used: set[str] = set()
-
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    def get(self, key: str) -> tuple[bool, Any]:
-        self.used.add(key)
-        try:
-            return True, json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False, None
-
-    def put(self, key: str, data: Any) -> None:
-        try:
-            text = json.dumps(data, ensure_ascii=False)
-        except (TypeError, ValueError):
-            return
-        if json.loads(text) != data:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.folder / f"{key}.json")
-
-    def prune(self) -> None:
-        """Drop the entries of files no longer there (the folder holds this run's only)."""
-        if self.folder.is_dir():
-            for entry in self.folder.glob("*.json"):
-                if entry.stem not in self.used:
-                    entry.unlink(missing_ok=True)
-
-
 LOAD_BATCH = 5_000  # record files read, parsed and checked together
 POOL_FROM = 2_000  # record files to parse: below this one process is faster than a pool
 
@@ -359,8 +319,9 @@ def _texts(files: list[Path], paths: Paths, report: Report) -> dict[Path, str]:
 def _parse_all(texts: dict[Path, str], cache: ParseCache) -> dict[Path, tuple[bool, Any]]:
     """Each text's parse: from the cache, else YAML (in a process pool when there are many)."""
     keys = {path: cache.key(text) for path, text in texts.items()}
-    out = {path: cache.get(key) for path, key in keys.items()}
-    missing = [path for path, (hit, _) in out.items() if not hit]
+    cached = cache.get_many(list(keys.values()))
+    out = {path: (True, cached[key]) for path, key in keys.items() if key in cached}
+    missing = [path for path in texts if path not in out]
     workers = os.cpu_count() or 1
     if len(missing) >= POOL_FROM and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -369,8 +330,7 @@ def _parse_all(texts: dict[Path, str], cache: ParseCache) -> dict[Path, tuple[bo
         parsed = [_parsed_or_error(texts[p]) for p in missing]
     for path, result in zip(missing, parsed, strict=True):
         out[path] = result
-        if result[0]:
-            cache.put(keys[path], result[1])
+    cache.put_many({keys[path]: out[path][1] for path in missing if out[path][0]})
     return out
 
 
@@ -399,4 +359,5 @@ def load_records(paths: Paths, report: Report) -> Loaded:
             else:
                 out.records.append(record)
     cache.prune()
+    cache.close()
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from openpyxl import load_workbook
 
 from generator.generate import run_generate
 from generator.publish.schema import INDICATORS, PROJECTS, TABLES, Column
-from generator.publish.writers import FORMULA_START, write_csv, write_xlsx
+from generator.publish.writers import FORMULA_START, json_text, write_csv, write_xlsx
 from generator.records import load_yaml
 from generator.settings import Settings
 from tests.test_site import HOSTILE, make_site_project
@@ -99,6 +100,45 @@ def test_any_text_round_trips_and_never_starts_a_formula(tmp_path_factory, cells
     for (t, n), (t2, n2) in zip(cells, back[1:], strict=True):
         assert t2 == ("'" + t if t.startswith(FORMULA_START) else t)
         assert n2 == ("" if n is None else str(n))
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**15), 10**15)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([1e-05, -1.5e-07, 0.0001, 9.999e-05, 1e16, 0.1, 12345.67, -0.0])
+    | text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values)
+def test_json_text_is_what_the_standard_library_writes(value):
+    """The API's and downloads' JSON (json_text, pydantic-core) is the text json.dumps writes."""
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def test_xlsx_entries_have_fixed_times_however_the_workbook_was_written(tmp_path, monkeypatch):
+    """A small workbook (written in memory) and a large one (through temporary files) are
+    both stamped with fixed times, not the clock's: the same rows give the same bytes."""
+    import generator.publish.writers as writers
+
+    columns = TABLES["departments"]
+    row = {c.name: ("文本" if c.type not in ("number", "integer") else 1) for c in columns}
+    build_date = "2025-03-01T00:00:00+00:00"
+    # 3 rows: in memory (XlsxWriter's own 1980-01-01), then through temporary files (rezipped)
+    for in_memory_rows, stamp in ((100, (1980, 1, 1, 0, 0, 0)), (1, (2025, 3, 1, 0, 0, 0))):
+        monkeypatch.setattr(writers, "IN_MEMORY_ROWS", in_memory_rows)
+        paths = [tmp_path / f"{in_memory_rows}-{n}" / "departments.xlsx" for n in (1, 2)]
+        for path in paths:
+            path.parent.mkdir()
+            write_xlsx(path, columns, [row] * 3, build_date)
+        assert paths[0].read_bytes() == paths[1].read_bytes()
+        with zipfile.ZipFile(paths[0]) as z:
+            assert {i.date_time for i in z.infolist()} == {stamp}
 
 
 def test_xlsx_has_frozen_headers_text_cells_and_fitting_widths(tmp_path):

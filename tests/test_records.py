@@ -173,3 +173,49 @@ def test_records_are_rewritten_file_by_file(tmp_path):
         same = (stat.st_ino, stat.st_mtime_ns) == (files[name].st_ino, files[name].st_mtime_ns)
         assert same == (name != "2024-x-001-abc.yaml"), name
     assert (paths.records / "2024-x-001-abc.yaml").read_text(encoding="utf-8").endswith("# 改过\n")
+
+
+def test_unchanged_record_files_are_not_parsed_again(tmp_path, monkeypatch):
+    """load_records parses a file's YAML once: later loads of the same text read the parse
+    cache (.cache/parsed.sqlite), a changed file is parsed again, entries of files gone are
+    dropped, and a damaged cache file is rebuilt, never trusted."""
+    import sqlite3
+
+    import generator.records as records
+
+    paths = Paths(tmp_path)
+    paths.records.mkdir(parents=True)
+    made = []
+    for n in range(3):
+        rec = Record(
+            project_id=f"2024-test-{n}-0123456789",
+            project_name=f"项目{n}",
+            source=SourceRef(file="x.txt", line_start=1, line_end=2),
+        )
+        (paths.records / f"{rec.project_id}.yaml").write_text(dump_record(rec.to_dict()), encoding="utf-8")
+        made.append(rec)
+    parses: list[str] = []
+    real = records.parse_yaml
+    monkeypatch.setattr(records, "parse_yaml", lambda text: parses.append(text) or real(text))
+
+    def load() -> list[Record]:
+        report = Report()
+        loaded = records.load_records(paths, report).records
+        assert not report.problems
+        return loaded
+
+    first = load()
+    assert len(parses) == 3 and first == made
+    parses.clear()
+    assert load() == first and parses == []  # all three from the cache
+    changed = made[1].model_copy(update={"project_name": "改过的项目"})
+    changed_file = paths.records / f"{changed.project_id}.yaml"
+    changed_file.write_text(dump_record(changed.to_dict()), encoding="utf-8")
+    (paths.records / f"{made[2].project_id}.yaml").unlink()
+    assert load() == [made[0], changed] and len(parses) == 1
+    db = sqlite3.connect(paths.cache / "parsed.sqlite")
+    assert db.execute("SELECT count(*) FROM parsed").fetchone() == (2,)  # the deleted file's entry is gone
+    db.close()
+    (paths.cache / "parsed.sqlite").write_bytes(b"not a database")
+    parses.clear()
+    assert load() == [made[0], changed] and len(parses) == 2

@@ -126,9 +126,7 @@ def write_api(projects: list[Record], api: Path, build_date: str) -> None:
     (api / "projects").mkdir(parents=True, exist_ok=True)
     for p in projects:
         base = api / "projects" / p.project_id
-        base.with_suffix(".json").write_text(
-            json.dumps(p.to_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
-        )
+        base.with_suffix(".json").write_text(writers.json_text(p.to_dict()) + "\n", encoding="utf-8")
         # the project's row of projects.csv and its rows of indicators.csv, same columns
         writers.write_csv(base.with_suffix(".csv"), TABLES["projects"], project_rows([p]), build_date)
         indicators = base.with_name(f"{p.project_id}.indicators.csv")
