@@ -208,33 +208,30 @@ def _with_flags(
     valid: list[Record], paths: Paths, documents: list[str], dates: dict[str, str]
 ) -> list[Record]:
     """The records with their quality flags, computed over all of them (the checks read the
-    documents too). Cached in .cache/quality.pickle by a hash of the documents' cache keys
-    (content and code version): with the corrected records and the publication dates
-    unchanged, the same flags; else each record met before keeps its own checks' notes and
-    only the checks across records run again (a hand correction re-checks one record)."""
+    documents too). The checks of one record are memoised in .cache/quality.pickle by the
+    record's content and publication date, for one set of documents (their cache keys:
+    content and code version), so a hand correction re-checks one record; the checks
+    across records always run. (The flagged records themselves are not stored: pickling
+    513 models cost more than the checks across records.)"""
     docs_key = hashlib.sha256(json.dumps(documents).encode()).hexdigest()
-    digest = hashlib.sha256(json.dumps([documents, sorted(dates.items())], ensure_ascii=False).encode())
-    for rec in valid:
-        digest.update(rec.model_dump_json().encode() + b"\0")
-    key = digest.hexdigest()
     cache = paths.cache / "quality.pickle"
     memo: dict[str, list[dict[str, Any]]] = {}
     try:
         stored = pickle.loads(cache.read_bytes())
-        if stored["key"] == key:
-            return list(stored["records"])
         if stored["documents"] == docs_key:
             memo = stored["memo"]
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
         pass
+    before = dict(memo)
     keys = quality.compute_flags(valid, paths.raw, dates, memo)
     # this run's records only: the memo does not grow with every correction ever made
     used = {k: memo[k] for k in keys if k in memo}
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    part = cache.with_name(f".{cache.name}.{os.getpid()}")
-    out = {"key": key, "documents": docs_key, "memo": used, "records": valid}
-    part.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(part, cache)
+    if used != before:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        part = cache.with_name(f".{cache.name}.{os.getpid()}")
+        stored = {"documents": docs_key, "memo": used}
+        part.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(part, cache)
     (paths.cache / "quality.json").unlink(missing_ok=True)  # the JSON cache of earlier versions
     return valid
 
