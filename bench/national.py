@@ -147,7 +147,8 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
     from generator.paths import Paths
     from generator.problems import Report
     from generator.records import load_records
-    from generator.search import bucket_entries, documents, postings
+    from generator.search import documents, postings
+    from generator.search.merge import merge_parts
     from generator.sources import load_sources
 
     paths = Paths(REPO)
@@ -164,7 +165,7 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
         weighed = {d.id: postings.doc_weights(d) for d in docs}
         index = {d.id: n for n, d in enumerate(docs)}
         start = time.perf_counter()
-        bucket_entries([weighed], index, len(docs))  # what the 16 merge_bucket tasks do in all
+        merge_parts({"all": lambda: weighed}, index, len(docs), "")  # the 16 merge_bucket tasks in all
         rates["search merge"] = (time.perf_counter() - start) / n
         start = time.perf_counter()
         write_national_pages(corpus, paths.templates, Path(tmp))

@@ -18,7 +18,7 @@ import json
 import re
 import shutil
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -256,13 +256,6 @@ def write_index_entries(
     return files + 3, size
 
 
-def bucket_entries(
-    parts: Iterable[Mapping[str, Mapping[str, float]]], index: Mapping[str, int], n_docs: int
-) -> dict[str, str]:
-    """The entries (entry_json) of one bucket's grams, from every shard's weights of it."""
-    return {term: entry_json(plist) for term, plist in postings.merge(parts, index, n_docs).items()}
-
-
 Merge = Callable[[dict[str, int], int, list[dict[str, dict[str, float]]]], dict[str, str]]
 
 
@@ -277,7 +270,7 @@ def run_search_index(
     with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
     command line's whoosh index when they changed (ensure_cli_index). `merge(index,
     n_docs, pages)`: every gram's entry, from the shard tasks' weights (shard_weights) and
-    the pages' (split by bucket), bucket by bucket (bucket_entries)."""
+    the pages' (split by bucket), bucket by bucket (search.merge.merge_parts)."""
     docs = documents(corpus, content)
     if merge is None:
         stored, found = postings.postings(docs, workers)

@@ -86,25 +86,11 @@ def postings(
     for n, weights in enumerate(_weights(docs, workers)):
         for term, weight in weights.items():
             per_term.setdefault(term, {})[n] = weight
-    return [stored(d) for d in docs], _scored(per_term, len(docs))
+    return [stored(d) for d in docs], scored(per_term, len(docs))
 
 
-def merge(
-    parts: Iterable[Mapping[str, Mapping[str, float]]], index: Mapping[str, int], n_docs: int
-) -> dict[str, list[tuple[int, float]]]:
-    """The postings of the grams in `parts` (each: document id -> gram -> weight, as shard
-    tasks computed them), numbered by `index` in a corpus of n_docs documents: the same
-    postings as postings() gives those grams."""
-    per_term: dict[str, dict[int, float]] = {}
-    for part in parts:
-        for doc_id, weights in part.items():
-            n = index[doc_id]
-            for term, weight in weights.items():
-                per_term.setdefault(term, {})[n] = weight
-    return _scored(per_term, n_docs)
-
-
-def _scored(per_term: dict[str, dict[int, float]], n_docs: int) -> dict[str, list[tuple[int, float]]]:
+def scored(per_term: Mapping[str, Mapping[int, float]], n_docs: int) -> dict[str, list[tuple[int, float]]]:
+    """Each gram's (document, score) postings, best first (ties by document number)."""
     n_docs = max(1, n_docs)
     out: dict[str, list[tuple[int, float]]] = {}
     for term, per_doc in per_term.items():
