@@ -100,13 +100,13 @@ def test_browser_index_equals_the_whoosh_export(index, tmp_path):
         assert (tmp_path / "direct" / rel).read_bytes() == (tmp_path / "whoosh" / rel).read_bytes(), rel
 
 
-def test_the_command_line_index_follows_generate(index, tmp_path):
+def test_the_command_line_index_follows_generate(index, corpus_site, tmp_path):
     """`budget-site search` builds its whoosh index once per generate: not again when the
     documents are unchanged, again when they changed."""
     index_dir, _ = index
     stamp = index_dir / "docs-digest"
     before = stamp.stat().st_mtime_ns
-    assert ensure_cli_index(index_dir.parent / "docs.json", index_dir)
+    assert ensure_cli_index(corpus_site.paths.search_docs, index_dir)
     assert stamp.stat().st_mtime_ns == before
     assert not ensure_cli_index(tmp_path / "none.json", tmp_path / "no-index")
 
