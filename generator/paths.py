@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +75,21 @@ class Paths:
             return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def delete_later(*trees: Path) -> None:
+    """Delete trees (an old content/ or site/, renamed aside: thousands of files) in a
+    detached `rm -rf`, so neither this run nor its exit waits for it; where there is no
+    `rm`, in this process. A tree a crash or a kill leaves is deleted by the next run."""
+    rm = shutil.which("rm")
+    for tree in trees:
+        if rm is None:
+            shutil.rmtree(tree, ignore_errors=True)
+            continue
+        subprocess.Popen(
+            [rm, "-rf", "--", str(tree)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # not in our process group: a Ctrl-C of ours does not stop it
+        )

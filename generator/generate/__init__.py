@@ -14,7 +14,6 @@ import itertools
 import os
 import shutil
 import tempfile
-import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from generator.generate.pages import write_national_pages
 from generator.generate.runner import Runner
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
+from generator.paths import delete_later
 from generator.problems import Problem, Report
 from generator.publish import finish_downloads, prune_cache
 from generator.records import Loaded
@@ -108,15 +108,14 @@ def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
 
 def _swap_in(tmp: Path, content: Path) -> None:
     """The new content/ in place of the old one in two renames; the old tree (thousands of
-    files) is deleted by a thread while the caller goes on (the builder reads the new tree),
-    and the process waits for it before it exits. A tree left by a crash goes next time."""
+    files) is deleted in the background (paths.delete_later) while the caller goes on. A
+    tree left by a crash goes next time."""
     old = content.with_name(f".{content.name}-old-{os.getpid()}-{time.monotonic_ns()}")
     stale = sorted(content.parent.glob(f".{content.name}-old*"))
     if content.exists():
         os.replace(content, old)
     os.replace(tmp, content)
-    for tree in [*stale, old]:
-        threading.Thread(target=shutil.rmtree, args=(tree,), kwargs={"ignore_errors": True}).start()
+    delete_later(*stale, *([old] if old.exists() else []))
 
 
 def _write_all(
