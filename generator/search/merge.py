@@ -90,12 +90,14 @@ def merge_parts(
             if touched is not None:
                 touched.update(weights)
         state.parts[name] = documents
-    terms = set(state.per_term) if touched is None else touched
-    for term in terms:
-        if not state.per_term.get(term):  # all its documents gone
-            state.per_term.pop(term, None)
-            state.entries.pop(term, None)
-    scored = postings.scored({t: state.per_term[t] for t in terms if t in state.per_term}, n_docs)
+    if touched is None:  # every gram
+        scored = postings.scored(state.per_term, n_docs)
+    else:
+        for term in touched:
+            if not state.per_term.get(term):  # all its documents gone
+                state.per_term.pop(term, None)
+                state.entries.pop(term, None)
+        scored = postings.scored({t: state.per_term[t] for t in touched if t in state.per_term}, n_docs)
     state.entries.update((term, entry_json(plist)) for term, plist in scored.items())
     if cache is not None:
         _store(cache, state)
