@@ -34,6 +34,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -91,15 +92,64 @@ def _own_peak_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+STALL_SECONDS = 300  # a build whose processes use no CPU for this long is hung
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its descendants (psutil, as distributed installs it)."""
+    import psutil
+
+    try:
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
 def build_in_child(root: Path, builder: str, site: Path, strict: bool = True) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--build-one", str(root), builder, str(site), str(int(strict))],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One build in its own process group. A build that uses no CPU for STALL_SECONDS
+    (Zensical 0.0.73 deadlocked so at 100×) is killed and reported as hung."""
+    command = [sys.executable, __file__, "--build-one", str(root), builder, str(site), str(int(strict))]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out:
+        child = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.DEVNULL, cwd=REPO, start_new_session=True
+        )
+        last_cpu, last_change = -1.0, time.perf_counter()
+        while child.poll() is None:
+            time.sleep(1)
+            cpu = _cpu_seconds(child.pid)
+            if cpu > last_cpu:
+                last_cpu, last_change = cpu, time.perf_counter()
+            elif time.perf_counter() - last_change > STALL_SECONDS:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+                waited = round(time.perf_counter() - start)
+                return {
+                    "failed": f"hung: no CPU for {STALL_SECONDS} s, killed after {waited} s",
+                    "seconds": waited,
+                    "cpu_seconds": round(last_cpu, 1),
+                    "peak_mb": "-",
+                }
+        out.seek(0)
+        lines = out.read().strip().splitlines()
+    if child.returncode != 0 or not lines:
+        why = f"the build process exited with status {child.returncode}"
+        return {
+            "failed": why,
+            "seconds": round(time.perf_counter() - start),
+            "cpu_seconds": "-",
+            "peak_mb": "-",
+        }
+    return json.loads(lines[-1])
 
 
 # ---------------------------------------------------------------- fidelity
