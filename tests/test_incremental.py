@@ -75,3 +75,22 @@ def test_a_changed_record_gives_the_site_a_cold_build_gives(warm: Settings, tmp_
     assert "改过的实施单位" in (warm.paths.site / "projects" / record["project_id"] / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_an_old_tree_is_deleted_in_the_background(tmp_path: Path) -> None:
+    """paths.delete_later: the tree goes (a detached rm -rf) without the caller waiting."""
+    import time
+
+    from generator.paths import delete_later
+
+    old = tmp_path / ".content-old-1"
+    for n in range(200):
+        (old / f"d{n % 10}").mkdir(parents=True, exist_ok=True)
+        (old / f"d{n % 10}" / f"{n}.md").write_text("旧页面\n", encoding="utf-8")
+    keep = tmp_path / "content"
+    keep.mkdir()
+    delete_later(old)
+    deadline = time.monotonic() + 60
+    while old.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not old.exists() and keep.is_dir()
