@@ -32,14 +32,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from generator import stamps
-from generator.paths import delete_later
+from generator.paths import swap_in
 from generator.settings import BUILDERS, Settings
 
 # partials that override the theme's, shipped with the package (not a project's custom_dir,
@@ -134,12 +133,7 @@ def _temporary_beside(target: Path) -> Path:
 
 def _swap(tmp: Path, target: Path, warnings: list[str]) -> BuildOutcome:
     """Put the finished build in tmp in place of target; the old target goes only then."""
-    old = target.with_name(f".{target.name}-old-{os.getpid()}-{time.monotonic_ns()}")
-    stale = sorted(target.parent.glob(f".{target.name}-old*"))
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    delete_later(*stale, *([old] if old.exists() else []))  # in the background
+    swap_in(tmp, target)
     pages, size = _size(target)
     return BuildOutcome(pages, size, warnings)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,20 @@ class Paths:
             return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def swap_in(tmp: Path, target: Path) -> None:
+    """A finished tree in place of target (content/ or site/) in two renames; the old tree
+    is renamed aside to .<name>-old-<pid>-<ns> and deleted in the background, with any such
+    tree a crash left (and .<name>-old, the one name earlier versions used). A temporary
+    tree of mkdtemp never matches: its names hold no "-" after the prefix."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+    stale = sorted(target.parent.glob(f".{target.name}-old-*"))
+    stale += [legacy] if (legacy := target.with_name(f".{target.name}-old")).exists() else []
+    if target.exists():
+        os.replace(target, old)
+    os.replace(tmp, target)
+    delete_later(*stale, *([old] if old.exists() else []))
 
 
 def delete_later(*trees: Path) -> None:

@@ -77,20 +77,24 @@ def test_a_changed_record_gives_the_site_a_cold_build_gives(warm: Settings, tmp_
     )
 
 
-def test_an_old_tree_is_deleted_in_the_background(tmp_path: Path) -> None:
-    """paths.delete_later: the tree goes (a detached rm -rf) without the caller waiting."""
+def test_a_tree_is_swapped_in_and_the_old_ones_go_in_the_background(tmp_path: Path) -> None:
+    """paths.swap_in: the new tree takes the target's place; the old one and one a crash
+    left go by a detached rm -rf without the caller waiting; a temporary tree of another
+    run (mkdtemp's name) is left alone."""
     import time
 
-    from generator.paths import delete_later
+    from generator.paths import swap_in
 
-    old = tmp_path / ".content-old-1"
-    for n in range(200):
-        (old / f"d{n % 10}").mkdir(parents=True, exist_ok=True)
-        (old / f"d{n % 10}" / f"{n}.md").write_text("旧页面\n", encoding="utf-8")
-    keep = tmp_path / "content"
-    keep.mkdir()
-    delete_later(old)
+    target, new = tmp_path / "content", tmp_path / ".content-abc123_x"
+    crashed, other_run = tmp_path / ".content-old-1-2", tmp_path / ".content-olduvw_9"
+    for tree, text in ((target, "旧页面"), (new, "新页面"), (crashed, "崩溃留下"), (other_run, "另一次")):
+        for n in range(100):
+            (tree / f"d{n % 10}").mkdir(parents=True, exist_ok=True)
+            (tree / f"d{n % 10}" / f"{n}.md").write_text(text, encoding="utf-8")
+    swap_in(new, target)
+    assert (target / "d3" / "3.md").read_text(encoding="utf-8") == "新页面" and not new.exists()
     deadline = time.monotonic() + 60
-    while old.exists() and time.monotonic() < deadline:
+    while time.monotonic() < deadline and (crashed.exists() or list(tmp_path.glob(".content-old-*"))):
         time.sleep(0.1)
-    assert not old.exists() and keep.is_dir()
+    assert not crashed.exists() and not list(tmp_path.glob(".content-old-*"))
+    assert (other_run / "d1" / "1.md").is_file()

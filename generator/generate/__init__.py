@@ -11,7 +11,6 @@ only when all of it succeeded: a failure leaves the previous content/ as it was.
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 import tempfile
 import time
@@ -28,7 +27,7 @@ from generator.generate.pages import write_national_pages
 from generator.generate.runner import Runner
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
-from generator.paths import delete_later
+from generator.paths import swap_in
 from generator.problems import Problem, Report
 from generator.publish import finish_downloads, prune_cache
 from generator.records import Loaded
@@ -104,18 +103,6 @@ def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
             return settings.paths.rel(Path(frame.filename)), frame.lineno or 0, "模板"
     last = frames[-1] if frames else None
     return "", 0, f"{last.filename}:{last.lineno}" if last else "未知位置"
-
-
-def _swap_in(tmp: Path, content: Path) -> None:
-    """The new content/ in place of the old one in two renames; the old tree (thousands of
-    files) is deleted in the background (paths.delete_later) while the caller goes on. A
-    tree left by a crash goes next time."""
-    old = content.with_name(f".{content.name}-old-{os.getpid()}-{time.monotonic_ns()}")
-    stale = sorted(content.parent.glob(f".{content.name}-old*"))
-    if content.exists():
-        os.replace(content, old)
-    os.replace(tmp, content)
-    delete_later(*stale, *([old] if old.exists() else []))
 
 
 def _write_all(
@@ -196,7 +183,7 @@ def run_generate(
         report.add("generate-failed", file, line, error=f"{type(exc).__name__}: {exc}", where=where)
         return GenerateOutcome(report, skipped=len(loaded.skipped))
     swap = time.perf_counter()
-    _swap_in(tmp, content)
+    swap_in(tmp, content)
     swapped = time.perf_counter()
     seconds = {"records": round(swap - start - sum(seconds.values()), 1), **seconds}
     seconds["swap"] = round(swapped - swap, 1)
