@@ -35,13 +35,16 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+_SMALL_FLOAT = re.compile(r"\de-\d|(?<![\d.])0\.0000")  # pydantic-core's "1.5e-7", "0.00001"
+
+
 def json_text(data: Any) -> str:
     """`json.dumps(data, ensure_ascii=False, indent=1)`, the same text, from pydantic-core's
     serializer (the standard library's encoder runs in Python when it indents: 8× slower).
     The two spell only a float below 1e-4 differently ("0.00001" or "1.5e-7" against
     "1e-05" and "1.5e-07"): text that may hold one is written by the standard library."""
     text = pydantic_core.to_json(data, indent=1).decode()
-    if "e-" in text or "0.0000" in text:
+    if _SMALL_FLOAT.search(text):  # (or a string that looks like one: the same text, slower)
         return json.dumps(data, ensure_ascii=False, indent=1)
     return text
 
