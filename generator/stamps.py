@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
+
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -50,11 +52,25 @@ def tree_digest(*roots: Path, skip: Iterable[str] = ()) -> str:
 
 def file_states(root: Path) -> dict[str, list[int]]:
     """Every file under root: its path (relative, with /) -> [size, modification time in ns].
-    What an output looked like when it was written, without reading its bytes."""
-    out = {}
-    for path in _walk(root):
-        st = path.stat()
-        out[path.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
+    What an output looked like when it was written, without reading its bytes. (os.scandir
+    and plain strings: five times faster than Path objects over a content/ tree.)"""
+    out: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    st = entry.stat()
+                    out[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
+
+    if root.is_file():
+        st = root.stat()
+        return {".": [st.st_size, st.st_mtime_ns]}
+    if root.is_dir():
+        walk(str(root), "")
     return out
 
 
@@ -84,26 +100,34 @@ def _path(cache_dir: Path, stage: str) -> Path:
 
 
 def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[str, Any] | None:
-    """The stamp's saved data when the stage may be skipped; None when it must run."""
+    """The stamp's saved data when the stage may be skipped; None when it must run. (The
+    stamp is two lines, inputs and output, then the data: the data, which may be every
+    record, is parsed only when the stage is skipped.)"""
     try:
-        stamp = json.loads(_path(cache_dir, stage).read_text(encoding="utf-8"))
+        head, _, data = _path(cache_dir, stage).read_bytes().partition(b"\n")
+        stamp = json.loads(head)
     except (OSError, ValueError):
         return None
     if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or not output.is_dir():
         return None
     if stamp.get("output") != tree_state(output):
         return None
-    data = stamp.get("data")
-    return data if isinstance(data, dict) else None
+    try:
+        saved = json.loads(data)
+    except ValueError:
+        return None
+    return saved if isinstance(saved, dict) else None
 
 
 def record(cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[str, Any]) -> None:
     """Remember a run that succeeded: its inputs, its output tree as written, and data to report."""
     path = _path(cache_dir, stage)
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamp = {"inputs": inputs, "output": tree_state(output), "data": data}
+    head = {"inputs": inputs, "output": tree_state(output)}
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(stamp, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    # pydantic-core's encoder (no line breaks): the data may hold every record (extract's),
+    # which the standard library's would take a tenth of a second to write
+    tmp.write_bytes(pydantic_core.to_json(head) + b"\n" + pydantic_core.to_json(data))
     os.replace(tmp, path)
 
 
