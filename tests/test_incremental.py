@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import build_site
 from generator.generate import copy_handwritten, run_generate
+from generator.mirror import Mirror
 from generator.records import dump_record, load_yaml
 from generator.settings import Settings
 from tests.test_site import _plain, make_site_project
@@ -98,3 +99,35 @@ def test_a_tree_is_swapped_in_and_the_old_ones_go_in_the_background(tmp_path: Pa
         time.sleep(0.1)
     assert not crashed.exists() and not list(tmp_path.glob(".content-old-*"))
     assert (other_run / "d1" / "1.md").is_file()
+
+
+def test_a_mirrored_file_is_linked_when_unchanged_and_never_trusted_when_edited(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+
+    def run(name: str, files: dict[str, bytes]) -> Mirror:
+        out = tmp_path / name
+        out.mkdir()
+        mirror = Mirror(out, store)
+        for rel, data in files.items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            assert mirror.put(rel, data) == len(data)
+        mirror.prune()
+        return mirror
+
+    first = run("one", {"t/0.json": b"[1]", "t/1.json": b"[2]", "meta.json": b"{}"})
+    assert first.written == 3
+    second = run("two", {"t/0.json": b"[1]", "t/1.json": b"[3]"})
+    assert second.written == 1  # only the changed file is created again
+    linked = (tmp_path / "two" / "t" / "0.json").stat().st_ino
+    assert linked == (tmp_path / "one" / "t" / "0.json").stat().st_ino
+    assert (tmp_path / "one" / "t" / "1.json").read_bytes() == b"[2]"  # the old tree keeps its bytes
+    assert not (store / "meta.json").exists()  # pruned: this run did not put it
+    # a hand edit through a link into an old tree reaches the mirror: it is written again
+    (tmp_path / "two" / "t" / "0.json").write_bytes(b"[9]")
+    third = run("three", {"t/0.json": b"[1]", "t/1.json": b"[3]"})
+    assert third.written == 1
+    assert (tmp_path / "three" / "t" / "0.json").read_bytes() == b"[1]"
+    # without a store, files are written straight
+    plain = Mirror(tmp_path / "one", None)
+    plain.put("meta.json", b"{1}")
+    assert (tmp_path / "one" / "meta.json").read_bytes() == b"{1}"

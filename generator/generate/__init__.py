@@ -125,7 +125,7 @@ def _write_all(
         pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
         clock["national"] = time.perf_counter()
         merge = shards.search_entries(results, root, runner, paths.cache / "search-merge")
-        run_search_index(corpus, paths.search_docs, content, merge=merge)
+        run_search_index(corpus, paths.search_docs, content, merge=merge, store=paths.cache / "search-files")
         clock["search"] = time.perf_counter()
     used = {key for _, keys in tables.values() for key in keys} | {k for r in results for k in r.tables}
     prune_cache(table_cache, used)

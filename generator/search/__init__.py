@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.corpus import Corpus, Department, annual_total
+from generator.mirror import Mirror
 from generator.model import FUND_SOURCES, Record
 from generator.search import analysis, engine, postings
 
@@ -178,10 +179,8 @@ def shard_count(total_bytes: int) -> int:
     return n
 
 
-def _write_json(path: Path, data: Any) -> int:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def entry_json(plist: list[tuple[int, float]]) -> str:
@@ -193,19 +192,25 @@ def entry_json(plist: list[tuple[int, float]]) -> str:
 
 
 def write_browser_index(
-    docs: list[dict[str, Any]], postings: dict[str, list[tuple[int, float]]], out: Path, corpus: Corpus
+    docs: list[dict[str, Any]],
+    postings: dict[str, list[tuple[int, float]]],
+    out: Path,
+    corpus: Corpus,
+    store: Path | None = None,
 ) -> tuple[int, int]:
     """Write the gram postings and display fields (postings.postings, or the whoosh
     index's readers.export_postings: the same); returns (files, bytes)."""
     return write_index_entries(
-        docs, {term: entry_json(plist) for term, plist in postings.items()}, out, corpus
+        docs, {term: entry_json(plist) for term, plist in postings.items()}, out, corpus, store
     )
 
 
 def write_index_entries(
-    docs: list[dict[str, Any]], entries: dict[str, str], out: Path, corpus: Corpus
+    docs: list[dict[str, Any]], entries: dict[str, str], out: Path, corpus: Corpus, store: Path | None = None
 ) -> tuple[int, int]:
-    """Write the grams' entries (entry_json) in shard files, and the display fields."""
+    """Write the grams' entries (entry_json) in shard files, and the display fields. With
+    `store` (a generator.mirror.Mirror's folder), a file as it was at the last run is
+    linked from there, not created again: after one correction most are."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
@@ -219,10 +224,9 @@ def write_index_entries(
             f"{encode_basestring(term)}:{entries[term]}"  # json.dumps(term, ensure_ascii=False), in C
         )
     files, size = 0, 0
+    mirror = Mirror(out, store)
     for n, parts in sorted(shards.items()):
-        text = "{" + ",".join(parts) + "}"
-        (out / "t" / f"{n}.json").write_text(text, encoding="utf-8")
-        size += len(text.encode("utf-8"))
+        size += mirror.put(f"t/{n}.json", ("{" + ",".join(parts) + "}").encode("utf-8"))
         files += 1
     for start in range(0, len(docs), CHUNK):
         rows = [
@@ -238,7 +242,7 @@ def write_index_entries(
             ]
             for f in docs[start : start + CHUNK]
         ]
-        size += _write_json(out / "d" / f"{start // CHUNK}.json", rows)
+        size += mirror.put(f"d/{start // CHUNK}.json", _json_bytes(rows))
         files += 1
     meta = {
         "shards": n_shards,
@@ -248,11 +252,12 @@ def write_index_entries(
         "departments": [[d.key, d.name, region_no[d.region.name]] for d in corpus.departments],
         "sources": [label for _, label in FUND_SOURCES],
     }
-    size += _write_json(out / "meta.json", meta)
+    size += mirror.put("meta.json", _json_bytes(meta))
     # the query analysis's tables, for search.js (analysis.normalise and analysis.variants)
-    size += _write_json(out / "fold.json", analysis.fold_table())
+    size += mirror.put("fold.json", _json_bytes(analysis.fold_table()))
     abbreviations = {"forms": analysis.abbreviations(), "bodies": sorted(analysis.bodies())}
-    size += _write_json(out / "abbreviations.json", abbreviations)
+    size += mirror.put("abbreviations.json", _json_bytes(abbreviations))
+    mirror.prune()
     return files + 3, size
 
 
@@ -265,22 +270,24 @@ def run_search_index(
     content: Path,
     workers: int | None = None,
     merge: Merge | None = None,
+    store: Path | None = None,
 ) -> SearchOutcome:
     """The browser index (content/search/), straight from the documents; and the documents
     with the jieba dictionary in `docs_file`, from which `budget-site search` builds the
     command line's whoosh index when they changed (ensure_cli_index). `merge(index,
     n_docs, pages)`: every gram's entry, from the shard tasks' weights (shard_weights) and
-    the pages' (split by bucket), bucket by bucket (search.merge.merge_parts)."""
+    the pages' (split by bucket), bucket by bucket (search.merge.merge_parts). `store`: the
+    mirror of the index's files (write_index_entries)."""
     docs = documents(corpus, content)
     if merge is None:
         stored, found = postings.postings(docs, workers)
-        files, size = write_browser_index(stored, found, content / "search", corpus)
+        files, size = write_browser_index(stored, found, content / "search", corpus, store)
     else:
         index = {d.id: n for n, d in enumerate(docs)}
         pages = split_weights(d for d in docs if d.kind == "page")  # the shards weigh the rest
         entries = merge(index, len(docs), pages)
         stored = [postings.stored(d) for d in docs]
-        files, size = write_index_entries(stored, entries, content / "search", corpus)
+        files, size = write_index_entries(stored, entries, content / "search", corpus, store)
     write_listing(docs_file, analysis.harvest_dictionary(corpus.projects), docs)
     return SearchOutcome(len(docs), files, size)
 
