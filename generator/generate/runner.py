@@ -54,6 +54,12 @@ class Runner:
             cluster = self._stack.enter_context(LocalCluster(n_workers=self.cores, processes=True, **options))
             self.client = self._stack.enter_context(Client(cluster))
 
+    def in_process(self, size: int) -> bool:
+        """Whether the run's tasks run in this process (chosen now from `size`, as by the
+        first compute): their inputs need not be written for another process to read."""
+        self._choose(size)
+        return self.client is None
+
     def compute(self, tasks: list[Delayed], size: int = 0) -> tuple[Any, ...]:
         """The tasks' results, in order; `size` (projects to make) decides the runner on the
         first call."""

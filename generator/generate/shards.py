@@ -271,18 +271,31 @@ def run_shards(
     todo = [s for s in shards if not intact(root / s.name)]
     for s in todo:
         shutil.rmtree(root / s.name, ignore_errors=True)
+    size = sum(s.projects for s in todo)
     # each task reads its inputs from a file: the graph stays small (a few KB per task)
-    # however large the regions, and a worker holds one shard's records at a time
+    # however large the regions, and a worker holds one shard's records at a time; in this
+    # process (a rebuild of a shard or two) the shard is handed over as it is
     inputs = root / f".inputs-{os.getpid()}-{uuid.uuid4().hex[:8]}"  # this run's own
     inputs.mkdir()
-    for s in todo:
-        (inputs / f"{s.name}.pickle").write_bytes(pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
-    made: list[Delayed] = [
-        delayed(render_from, pure=False)(
-            inputs / f"{s.name}.pickle", root, table_cache, dask_key_name=f"shard-{s.name}"
-        )
-        for s in todo
-    ]
+    if runner.in_process(size):
+        made: list[Delayed] = [
+            delayed(render_shard, pure=False)(
+                delayed(s, name=f"inputs-{s.name}", traverse=False),  # not walked into by Dask
+                root,
+                table_cache,
+                dask_key_name=f"shard-{s.name}",
+            )
+            for s in todo
+        ]
+    else:
+        for s in todo:
+            (inputs / f"{s.name}.pickle").write_bytes(pickle.dumps(s, protocol=pickle.HIGHEST_PROTOCOL))
+        made = [
+            delayed(render_from, pure=False)(
+                inputs / f"{s.name}.pickle", root, table_cache, dask_key_name=f"shard-{s.name}"
+            )
+            for s in todo
+        ]
     folders = [root / s.name for s in shards]
     by_name = {s.name: task for s, task in zip(todo, made, strict=True)}
     ready = [by_name.get(f.name, f) for f in folders]
@@ -294,7 +307,7 @@ def run_shards(
         for name in TABLES
     ]
     try:
-        outputs = runner.compute([*made, *tables], sum(s.projects for s in todo))
+        outputs = runner.compute([*made, *tables], size)
     finally:
         shutil.rmtree(inputs, ignore_errors=True)
     fresh = {Path(p).name for p in outputs[: len(made)]}
