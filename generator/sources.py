@@ -8,7 +8,9 @@ documents (a county's departments often publish separately).
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,10 +109,21 @@ def _key_line(node: Any, key: Any, default: int) -> int:
         return default
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> Any:
+    return YAML(typ="rt").load(text)
+
+
+def parse_sources_text(text: str) -> Any:
+    """The round-trip parse of a sources.yaml text (line numbers kept), a fresh copy each
+    time: one `site` run reads the file in every stage, and ruamel takes 30 ms a parse."""
+    return copy.deepcopy(_parsed(text))
+
+
 def _read_yaml(paths: Paths, report: Report) -> Any:
     rel = paths.rel(paths.sources)
     try:
-        return YAML(typ="rt").load(paths.sources.read_text(encoding="utf-8"))
+        return parse_sources_text(paths.sources.read_text(encoding="utf-8"))
     except FileNotFoundError:
         report.add("sources-missing", rel)
     except UnicodeDecodeError as exc:
@@ -262,7 +275,7 @@ def mentioned_files(paths: Paths) -> dict[str, int]:
     """File names any entry mentions, valid or not (those were reported already), with the
     line of the entry that first mentions each."""
     try:
-        entries = YAML(typ="rt").load(paths.sources.read_text(encoding="utf-8")).get("sources") or []
+        entries = parse_sources_text(paths.sources.read_text(encoding="utf-8")).get("sources") or []
         names = [(str(e.get("file")) if isinstance(e, dict) else str(e), n) for n, e in enumerate(entries)]
         return {name: _entry_line(entries, n) for name, n in reversed(names)}
     except (OSError, UnicodeDecodeError, YAMLError, AttributeError, TypeError):
