@@ -150,6 +150,20 @@ def test_traditional_characters_are_folded():
     assert analysis.grams("醫療") == analysis.grams("医疗")
 
 
+def test_the_fold_table_is_opencc_character_by_character():
+    """fold_table converts every character in one call; the same table as one call each."""
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
+    one_by_one = {}
+    for code in range(0x3400, 0xA000):
+        out = convert(chr(code))
+        if out != chr(code) and len(out) == 1:
+            one_by_one[chr(code)] = out
+    assert len(one_by_one) > 2_000
+    assert analysis.fold_table() == one_by_one
+
+
 def test_short_forms_are_spelt_out():
     assert "住房和城乡建设" in analysis.variants("住建局")
     assert "襄垣 发展改革和科学技术 项目" in analysis.variants("襄垣发改局项目")
