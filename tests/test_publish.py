@@ -121,6 +121,20 @@ def test_json_text_is_what_the_standard_library_writes(value):
     assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=1)
 
 
+def test_json_text_of_ids_takes_the_fast_path(monkeypatch):
+    """An id such as "…-5f911d2c8e-2" holds "8e-2" but no float: pydantic-core writes it."""
+    import generator.publish.writers as writers
+
+    rows = [{"project_id": "2024-xiangyuan-601-5f911d2c8e-2", "amount": 1.5, "code": "0.00001x"}]
+    expected = json.dumps(rows, ensure_ascii=False, indent=1)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("json_text fell back to the standard library")
+
+    monkeypatch.setattr(writers.json, "dumps", refused)
+    assert json_text(rows) == expected
+
+
 def test_xlsx_entries_have_fixed_times_however_the_workbook_was_written(tmp_path, monkeypatch):
     """A small workbook (written in memory) and a large one (through temporary files) are
     both stamped with fixed times, not the clock's: the same rows give the same bytes."""

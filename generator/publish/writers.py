@@ -35,7 +35,10 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-_SMALL_FLOAT = re.compile(r"\de-\d|(?<![\d.])0\.0000")  # pydantic-core's "1.5e-7", "0.00001"
+# pydantic-core's "1.5e-7" and "0.00001", as a value (first, or after a space, ":", "[" or
+# ","): not the "8e-2" inside an id such as "…-5f911d2c8e-2", which sent every table of
+# projects to the slow path
+_SMALL_FLOAT = re.compile(r"(?:^|[\s:\[,])-?(?:\d+(?:\.\d+)?e-\d|0\.0000)")
 
 
 def json_text(data: Any) -> str:
