@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the browser tests drive (Playwright never downloads a browser)
 BROWSER_PACKAGES := chromium fonts-noto-cjk
+# Python keeps the compiled package in __pycache__/ (git-ignored); a shell that turns this
+# off would have every run compile generator/ again (0.3 s of each rebuild)
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install browser site extract validate generate build test lint clean
 
