@@ -6,6 +6,7 @@ Every command ends with one summary line; problems are printed as
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -330,5 +331,19 @@ def _print_hits(rows: list[dict[str, Any]], fmt: str) -> None:
             click.echo(f"{n:>2}. {r['title']}  [{r['region']} · {r['department']}] {amount}  {r['url']}")
 
 
+def run() -> None:
+    """The `budget-site` command: main, with the garbage collector set for a batch run.
+
+    The objects of the imports (modules, classes, pydantic's validators: most of the heap
+    before any record is read) are frozen out of every later collection, and a young
+    collection runs every 50,000 allocations instead of 700. A rebuild after one
+    correction holds thousands of long-lived records and rows that each full collection
+    walked again: measured over 5 runs each, 0.9 s of its 6.8 s of CPU. Cycles are still
+    collected, later; only the command does this, not a process that imports main (tests)."""
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    main(prog_name="budget-site")
+
+
 if __name__ == "__main__":
-    main()
+    run()
