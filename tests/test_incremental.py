@@ -131,3 +131,22 @@ def test_a_mirrored_file_is_linked_when_unchanged_and_never_trusted_when_edited(
     plain = Mirror(tmp_path / "one", None)
     plain.put("meta.json", b"{1}")
     assert (tmp_path / "one" / "meta.json").read_bytes() == b"{1}"
+
+
+def test_compiled_templates_follow_their_source(tmp_path: Path) -> None:
+    """Jinja's bytecode cache (.cache/jinja/): a template changed since it was compiled is
+    compiled again; entries of another code version are removed."""
+    from generator.generate.pages import _environment, environment
+
+    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
+    templates.mkdir()
+    compiled.mkdir()
+    (compiled / "0000000000000000-stale.cache").write_bytes(b"old")
+    (templates / "a.md.j2").write_text("one {{ x }}", encoding="utf-8")
+    assert environment(templates, compiled).get_template("a.md.j2").render(x=1) == "one 1"
+    assert not (compiled / "0000000000000000-stale.cache").exists()
+    assert len(list(compiled.glob("*.cache"))) == 1
+    _environment.cache_clear()  # as a new run would
+    (templates / "a.md.j2").write_text("two {{ x }}", encoding="utf-8")
+    assert environment(templates, compiled).get_template("a.md.j2").render(x=1) == "two 1"
+    _environment.cache_clear()

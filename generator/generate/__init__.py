@@ -115,14 +115,16 @@ def _write_all(
     found = similar_projects(corpus, paths.cache / "similar.pickle") if settings.similar else {}
     similar = similar_links(corpus, found)
     clock["similar"] = time.perf_counter()
-    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date)
+    compiled = paths.cache / "jinja"  # the templates' bytecode
+    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled)
     root, table_cache = paths.cache / "shards", paths.cache / "downloads"
     with Runner(settings.scheduler, settings.workers) as runner:
         results, tables = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
         clock["shards"] = time.perf_counter()
         shards.assemble(results, root, content)
         clock["assemble"] = time.perf_counter()
-        pages = sum(r.pages for r in results) + write_national_pages(corpus, paths.templates, content)
+        national = write_national_pages(corpus, paths.templates, content, compiled)
+        pages = sum(r.pages for r in results) + national
         clock["national"] = time.perf_counter()
         merge = shards.search_entries(results, root, runner, paths.cache / "search-merge")
         run_search_index(corpus, paths.search_docs, content, merge=merge, store=paths.cache / "search-files")

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
 from generator.corpus import Corpus, Department, Region, annual_total
@@ -20,6 +20,7 @@ from generator.generate.similar import MIN_SIMILARITY, SimilarLink
 from generator.model import Record
 from generator.problems import CATALOGUE, Kind
 from generator.quality import QUALITY_FLAGS
+from generator.stamps import code_version
 
 TOP_N = 15
 STAGES = {
@@ -34,11 +35,14 @@ STAGES = {
 SEVERITIES = {"error": "错误", "warning": "警告", "flag": "质量提示", "info": "说明"}
 
 
-def environment(templates: Path) -> Environment:
+def environment(templates: Path, compiled: Path | None = None) -> Environment:
     """The templates' environment: one per process and folder, so a worker compiles each
     template once, not once per shard. Nothing in it depends on a corpus: the `title`
-    filter asks the page's own `corpus` (every page is given its corpus)."""
-    return _environment(templates)
+    filter asks the page's own `corpus` (every page is given its corpus). `compiled`: a
+    folder for Jinja's bytecode cache, so a run compiles only the templates that changed
+    (Jinja checks each entry against its template's source; the entries are named by this
+    code's version, and those of other versions removed)."""
+    return _environment(templates, compiled)
 
 
 @pass_context
@@ -47,12 +51,21 @@ def _title(ctx: Context, rec: Record) -> str:
 
 
 @cache
-def _environment(templates: Path) -> Environment:
+def _environment(templates: Path, compiled: Path | None) -> Environment:
+    bytecode = None
+    if compiled is not None:
+        version = code_version()
+        compiled.mkdir(parents=True, exist_ok=True)
+        for old in compiled.glob("*.cache"):
+            if not old.name.startswith(f"{version}-"):
+                old.unlink(missing_ok=True)
+        bytecode = FileSystemBytecodeCache(str(compiled), f"{version}-%s.cache")
     env = Environment(
         loader=FileSystemLoader(templates),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode,
     )
     env.filters.update(
         t=fmt.md_text,
@@ -143,10 +156,11 @@ def write_region_pages(
     similar: dict[str, list[SimilarLink]],
     departments: list[Department],
     regions: list[Region],
+    compiled: Path | None = None,
 ) -> int:
     """The pages and charts of these departments and their projects, and of these regions
     (a shard's: a region, or part of one)."""
-    w = _Writer(environment(templates), content, corpus)
+    w = _Writer(environment(templates, compiled), content, corpus)
     for p in (p for d in departments for p in d.projects):
         ctx = project_page.context(p, corpus, similar.get(p.project_id, []))
         w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
@@ -174,9 +188,9 @@ def problem_kinds() -> list[Kind]:
     return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
 
 
-def write_national_pages(corpus: Corpus, templates: Path, content: Path) -> int:
+def write_national_pages(corpus: Corpus, templates: Path, content: Path, compiled: Path | None = None) -> int:
     """Home, the region and department indexes, 数据质量 and the problem catalogue."""
-    w = _Writer(environment(templates), content, corpus)
+    w = _Writer(environment(templates, compiled), content, corpus)
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
     w.page("departments.md.j2", "departments/index.md", departments=all_depts)

@@ -72,6 +72,7 @@ class Shard:
     texts: dict[str, list[str]]  # served name -> the lines of our copy of the document
     templates: Path
     build_date: str
+    compiled: Path | None = None  # Jinja's bytecode cache (pages.environment)
 
     @property
     def name(self) -> str:
@@ -141,9 +142,11 @@ def plan(
     docs: dict[str, tuple[str, list[str]]],
     templates: Path,
     build_date: str,
+    compiled: Path | None = None,
 ) -> list[Shard]:
-    """One shard per region, in the regions' order."""
+    """One shard per region, in the regions' order. `compiled`: Jinja's bytecode cache."""
     templates = templates.resolve()  # read by the workers, wherever they run
+    compiled = compiled.resolve() if compiled is not None else None
     fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
     out = []
     for region in corpus.regions:
@@ -158,7 +161,19 @@ def plan(
             keys = tuple(d.key for d in depts)
             mine_texts = texts if region_level else {}
             out.append(
-                Shard(region.slug, n, key, part, keys, region_level, mine, mine_texts, templates, build_date)
+                Shard(
+                    region.slug,
+                    n,
+                    key,
+                    part,
+                    keys,
+                    region_level,
+                    mine,
+                    mine_texts,
+                    templates,
+                    build_date,
+                    compiled,
+                )
             )
     return out
 
@@ -193,7 +208,9 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
         tree = tmp / "tree"
         tree.mkdir(parents=True)
         depts, regions = shard.made_departments, shard.corpus.regions if shard.region_level else []
-        pages = write_region_pages(shard.corpus, shard.templates, tree, shard.similar, depts, regions)
+        pages = write_region_pages(
+            shard.corpus, shard.templates, tree, shard.similar, depts, regions, shard.compiled
+        )
         if shard.texts:
             (tree / "sources").mkdir()
             for served, lines in sorted(shard.texts.items()):
