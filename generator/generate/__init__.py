@@ -187,7 +187,8 @@ def run_generate(
     swap = time.perf_counter()
     swap_in(tmp, content)
     swapped = time.perf_counter()
-    seconds = {"records": round(swap - start - sum(seconds.values()), 1), **seconds}
+    # the rest of the time, less the other stages as rounded (never below 0 from rounding)
+    seconds = {"records": max(0.0, round(swap - start - sum(seconds.values()), 1)), **seconds}
     seconds["swap"] = round(swapped - swap, 1)
     outcome = GenerateOutcome(
         report,
