@@ -132,10 +132,19 @@ _KIND = "(?:局|委员会|委|办|中心)?"
 
 
 @cache
+def _abbreviation_data() -> dict[str, dict[str, list[str]]]:
+    """abbreviations.yaml, read once, by libyaml where PyYAML has it (the pure-Python
+    loader took 40 ms)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(ABBREVIATIONS.read_text(encoding="utf-8"), Loader=loader)
+    return data if isinstance(data, dict) else {}
+
+
+@cache
 def abbreviations() -> dict[str, tuple[str, ...]]:
     """Short form → full forms, normalised, longest short form first. A body's short form
     (bodies:) also stands for itself followed by its kind: 住建 for 住建局 and 住建委."""
-    data = yaml.safe_load(ABBREVIATIONS.read_text(encoding="utf-8"))
+    data = _abbreviation_data()
     merged: dict[str, tuple[str, ...]] = {}
     for group in ("bodies", "terms"):
         for short, fulls in (data.get(group) or {}).items():
@@ -145,8 +154,7 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
 
 @cache
 def bodies() -> frozenset[str]:
-    data = yaml.safe_load(ABBREVIATIONS.read_text(encoding="utf-8"))
-    return frozenset(normalise(str(short)) for short in data.get("bodies") or {})
+    return frozenset(normalise(str(short)) for short in _abbreviation_data().get("bodies") or {})
 
 
 def variants(query: str) -> list[str]:
