@@ -329,3 +329,12 @@ def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(
     seen = [r for ws in book.worksheets for r in list(ws.iter_rows(values_only=True))[2:]]
     assert len(seen) == 7, "no row is dropped"
     assert [next(iter(ws.iter_rows(values_only=True)))[0] for ws in book.worksheets] == [columns[0].name] * 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab 1中文〇𠀀😀é"), max_size=40), min_size=1, max_size=8))
+def test_a_column_is_as_wide_as_its_widest_text(texts):
+    """_column_width measures only the texts that could be wider: the width of measuring all."""
+    from generator.publish.writers import WIDEST, _column_width, _display_width
+
+    assert _column_width(texts) == min(WIDEST, max(8, max(_display_width(t) for t in texts) + 2))

@@ -20,6 +20,7 @@ from generator.publish.schema import PRIMARY_KEYS, TABLE_DESCRIPTIONS, TABLE_TIT
 from generator.quality import QUALITY_FLAGS
 
 IN_MEMORY_ROWS = 20_000
+WIDEST = 60  # an XLSX column's widest (characters)
 SHEET_ROWS = 1_048_576 - 2  # data rows an XLSX sheet holds under its two header rows
 # a spreadsheet runs a cell starting with one of these as a formula (CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -91,6 +92,20 @@ def _display_width(text: str) -> int:
     return len(text.encode("gb18030", errors="replace"))
 
 
+def _column_width(texts: list[str]) -> int:
+    """The column's width: its widest text plus 2, between 8 and 60. A text is measured
+    only when it could be wider than the widest so far (GB 18030 spends at most 4 bytes on
+    a character), and none once the width reaches 60: the same width, without encoding
+    every cell of a column of long texts."""
+    widest = 0
+    for text in texts:
+        if 4 * len(text) > widest:
+            widest = max(widest, _display_width(text))
+            if widest + 2 >= WIDEST:
+                break
+    return min(WIDEST, max(8, widest + 2))
+
+
 def _fixed_time(build_date: str) -> datetime:
     return datetime.fromisoformat(build_date).replace(tzinfo=None)
 
@@ -129,17 +144,7 @@ def write_xlsx(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any
         "strings_to_urls": False,
     }
     moment = _fixed_time(build_date)
-    widths = [
-        min(
-            60,
-            max(
-                8,
-                max(_display_width(s) for s in [c.name, c.title, *(str(r[c.name] or "") for r in rows[:500])])
-                + 2,
-            ),
-        )
-        for c in columns
-    ]
+    widths = [_column_width([c.name, c.title, *(str(r[c.name] or "") for r in rows[:500])]) for c in columns]
     # a sheet holds 1,048,576 rows: a longer table goes on in sheets "<name> (2)", "<name> (3)" …
     parts = [rows[i : i + SHEET_ROWS] for i in range(0, len(rows), SHEET_ROWS)] or [rows]
     with xlsxwriter.Workbook(str(path), options) as wb:
