@@ -84,7 +84,9 @@ def test_a_damaged_cache_entry_is_read_again_not_trusted(project: Paths) -> None
     entries[1].write_text(
         '{"rel": "x", "stats": null, "records": [{"bogus": 1}], "problems": [], "pool": {}}'
     )
-    stamps.forget(project.cache, "extract")  # read the documents' entries, not the whole run's
+    # read the documents' entries, not the whole run's (its stamp) or their records' (the memo)
+    stamps.forget(project.cache, "extract")
+    (project.cache / "extract-read.pickle").unlink()
     warm = run_extract(project)
     assert warm.cached == 1 and warm.records == cold.records
 
@@ -146,10 +148,17 @@ def test_a_correction_rechecks_its_record_and_matches_a_cold_run(project: Paths,
         checked.append(rec.project_id)
 
     monkeypatch.setattr(quality, "_RECORD_CHECKS", (*real, counting))
-    warm = run_extract(project)
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("a correction alone read the documents' cached extractions")
+
+    with monkeypatch.context() as m:  # the documents' records come from .cache/extract-read.pickle
+        m.setattr(documents, "_load", not_read)
+        warm = run_extract(project)
     assert set(checked) == {pid}  # the corrected record only
     assert "text_amount_mismatch" in warm.records[pid]["quality_flags"]  # its new text is checked
     (project.cache / "quality.pickle").unlink()
+    (project.cache / "extract-read.pickle").unlink()
     stamps.forget(project.cache, "extract")
     cold = run_extract(project)
-    assert cold.records == warm.records
+    assert cold.records == warm.records and cold.report.problems == warm.report.problems

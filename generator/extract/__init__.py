@@ -23,13 +23,14 @@ from pydantic import ValidationError
 from generator import quality, stamps
 from generator.corrections import apply_corrections, load_corrections
 from generator.extract import published, spreadsheet
-from generator.extract.documents import DocResult, DocStats, extract_documents
+from generator.extract.documents import DocResult, DocStats, document_keys, extract_documents
 from generator.model import Indicator, Record
 from generator.paths import Paths
 from generator.problems import Problem, Report
 from generator.records import assign_ids, write_records
 from generator.schema_errors import describe, dotted, field_path
-from generator.sources import load_sources, mentioned_files, unlisted_files
+from generator.sources import Source, load_sources, mentioned_files, unlisted_files
+from generator.stamps import code_version
 
 
 @dataclass
@@ -170,26 +171,15 @@ def _run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
     before = published.published_regions(paths)
     accepted, kept = published.check_slugs(before, paths, sources, report)
     unlisted_files(paths, accepted, report)
-    results = extract_documents(paths, accepted, workers)
-    stats: list[DocStats] = []
-    records: list[Record] = []
-    pool: dict[str, list[dict[str, Any]]] = {}
-    for res in results:
-        report.problems.extend(res.problems)
-        records.extend(res.records)
-        pool.update(res.pool)
-        if res.stats:
-            stats.append(res.stats)
-    _link_indicators(records, pool, report)
-    assign_ids(records, {s.file: s.slug for s in sources})
-    records = _check_unique(records, report)
-    data = {r.project_id: r.to_dict() for r in records}
+    read = _read(paths, accepted, {s.file: s.slug for s in sources}, workers)
+    report.problems.extend(read.problems)
+    stats, data = read.stats, read.data
     applied = apply_corrections(data, load_corrections(paths, report), report)
     by_file = {s.file: s for s in stats}
     valid = _validated(data, by_file, report)
     dates = {s.file: s.published for s in sources if s.published}
-    valid = _with_flags(valid, paths, [r.key for r in results], dates)
-    _no_projects(results, report)
+    valid = _with_flags(valid, paths, read.keys, dates)
+    report.problems.extend(read.late)
     produced = {r.source.file for r in valid} | {published.source_file(t) for t in kept.values()}
     unread = {f: n for f, n in mentioned_files(paths).items() if f not in produced}
     kept.update(published.keep_unread(before, unread, paths, report))
@@ -198,10 +188,84 @@ def _run_extract(paths: Paths, workers: int | None = None) -> ExtractOutcome:
             by_file[rec.source.file].duplicates += 1
     out = {r.project_id: r.to_dict() for r in valid}
     write_records(paths, {**out, **kept})
-    cached = sum(r.cached for r in results)
-    outcome = ExtractOutcome(report, stats, out, applied, kept=len(kept), by_file=by_file, cached=cached)
+    outcome = ExtractOutcome(report, stats, out, applied, kept=len(kept), by_file=by_file, cached=read.cached)
     paths.extract_report.write_text(render_report(outcome), encoding="utf-8")
     return outcome
+
+
+@dataclass
+class _Read:
+    """The documents' records with their ids, before the corrections, and the problems
+    found on the way (`late`: those reported after the quality checks)."""
+
+    data: dict[str, dict[str, Any]]
+    stats: list[DocStats]
+    keys: list[str]  # each document's cache entry ("" for a missing one)
+    problems: list[Problem]
+    late: list[Problem]
+    cached: int  # documents whose extraction came from a cache
+
+
+def _read(paths: Paths, sources: list[Source], slugs: dict[str, str], workers: int | None) -> _Read:
+    """The documents' records, with ids, before the corrections. What this gives depends
+    only on the documents' cache keys (their bytes, entries and the extractor's version),
+    the regions' slugs and the code, so it is kept whole in .cache/extract-read.pickle by
+    their hash: a run that changed only corrections neither loads the documents' cached
+    extractions nor checks their records through the model again."""
+    keys = document_keys(paths, sources)
+    memo = paths.cache / "extract-read.pickle"
+    documents = [[s.file, k] for s, k in zip(sources, keys, strict=True)]
+    inputs = json.dumps([code_version(), documents, sorted(slugs.items())])
+    memo_key = hashlib.sha256(inputs.encode()).hexdigest()
+    try:
+        stored = pickle.loads(memo.read_bytes())
+        if stored["key"] == memo_key:
+            return _Read(
+                stored["data"],
+                [DocStats(**s) for s in stored["stats"]],
+                stored["keys"],
+                [Problem.from_dict(p) for p in stored["problems"]],
+                [Problem.from_dict(p) for p in stored["late"]],
+                sum(1 for k in keys if k),
+            )
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    results = extract_documents(paths, sources, workers, keys)
+    early, late = Report(), Report()
+    stats: list[DocStats] = []
+    records: list[Record] = []
+    pool: dict[str, list[dict[str, Any]]] = {}
+    for res in results:
+        early.problems.extend(res.problems)
+        records.extend(res.records)
+        pool.update(res.pool)
+        if res.stats:
+            stats.append(res.stats)
+    _link_indicators(records, pool, early)
+    assign_ids(records, slugs)
+    records = _check_unique(records, early)
+    _no_projects(results, late)
+    read = _Read(
+        {r.project_id: r.to_dict() for r in records},
+        stats,
+        [r.key for r in results],
+        early.problems,
+        late.problems,
+        sum(r.cached for r in results),
+    )
+    stored = {
+        "key": memo_key,
+        "data": read.data,
+        "stats": [asdict(s) for s in stats],
+        "keys": read.keys,
+        "problems": [p.as_dict() for p in read.problems],
+        "late": [p.as_dict() for p in read.late],
+    }
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    part = memo.with_name(f".{memo.name}.{os.getpid()}")
+    part.write_bytes(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(part, memo)  # written before what follows changes the records and stats
+    return read
 
 
 def _with_flags(

@@ -76,13 +76,23 @@ def cache_key(source: Source, data: bytes) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def extract_documents(paths: Paths, sources: list[Source], workers: int | None = None) -> list[DocResult]:
-    """Every listed document's result, in source order; cached ones are not read again."""
-    results: list[DocResult | None] = []
-    todo: list[tuple[int, Source, str | None]] = []
+def document_keys(paths: Paths, sources: list[Source]) -> list[str | None]:
+    """Each listed document's cache key (cache_key); None for a missing file."""
+    out: list[str | None] = []
     for source in sources:
         path = paths.raw / source.file
-        key = cache_key(source, path.read_bytes()) if path.is_file() else None
+        out.append(cache_key(source, path.read_bytes()) if path.is_file() else None)
+    return out
+
+
+def extract_documents(
+    paths: Paths, sources: list[Source], workers: int | None = None, keys: list[str | None] | None = None
+) -> list[DocResult]:
+    """Every listed document's result, in source order; cached ones are not read again.
+    `keys`: their document_keys, when known."""
+    results: list[DocResult | None] = []
+    todo: list[tuple[int, Source, str | None]] = []
+    for source, key in zip(sources, keys or document_keys(paths, sources), strict=True):
         hit = _load(paths, key, source) if key else None
         results.append(hit)
         if hit is None:
