@@ -5,6 +5,8 @@ peak memory and site bytes. Prints figures; never asserts.
     .venv/bin/python bench/scale.py                       # 1x and 10x, with 1 and 2 workers
     .venv/bin/python bench/scale.py 100 --workers=1,2     # 100x (takes a while)
     .venv/bin/python bench/scale.py 10 --build            # and the builder on the result
+    .venv/bin/python bench/scale.py 10 --default-gc       # Python's own collector settings, not
+                                                          # those of `budget-site` (generator.cli.run)
 """
 
 from __future__ import annotations
@@ -153,13 +155,12 @@ def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
         return out
 
 
-def main(factors: list[int], workers: list[int], build: bool) -> None:
+def main(factors: list[int], workers: list[int], build: bool, default_gc: bool = False) -> None:
     for factor in factors:
         # one process per size, so the main process's peak memory is that size's own
         cmd = [sys.executable, __file__, "--one", str(factor), ",".join(map(str, workers))]
-        out = subprocess.run(
-            [*cmd, *(["--build"] if build else [])], capture_output=True, text=True, cwd=REPO
-        )
+        flags = [*(["--build"] if build else []), *(["--default-gc"] if default_gc else [])]
+        out = subprocess.run([*cmd, *flags], capture_output=True, text=True, cwd=REPO)
         if out.returncode:
             print(out.stderr[-3000:])
             continue
@@ -181,9 +182,13 @@ def main(factors: list[int], workers: list[int], build: bool) -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--one"]:
+        if "--default-gc" not in args:  # as `budget-site` runs generate (generator.cli.run)
+            from generator.cli import batch_gc
+
+            batch_gc()
         run_one(int(args[1]), [int(w) for w in args[2].split(",")], "--build" in args)
     else:
-        build = "--build" in args
-        given = [a for a in args if a != "--build" and not a.startswith("--workers=")]
+        build, default_gc = "--build" in args, "--default-gc" in args
+        given = [a for a in args if not a.startswith("--")]
         ws = next((a.split("=", 1)[1] for a in args if a.startswith("--workers=")), "1,2")
-        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], build)
+        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], build, default_gc)
