@@ -59,9 +59,11 @@ def file_states(root: Path) -> dict[str, list[int]]:
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
                         walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_dir():  # a link to a folder: not walked into, as os.walk
+                    continue
                 else:
                     st = entry.stat()
                     out[prefix + entry.name] = [st.st_size, st.st_mtime_ns]
@@ -100,9 +102,9 @@ def _path(cache_dir: Path, stage: str) -> Path:
 
 
 def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[str, Any] | None:
-    """The stamp's saved data when the stage may be skipped; None when it must run. (The
-    stamp is two lines, inputs and output, then the data: the data, which may be every
-    record, is parsed only when the stage is skipped.)"""
+    """The stamp's saved data when the stage may be skipped; None when it must run. (A
+    stamp is two lines: the inputs and the output's state, then the data. The data, which
+    may be every record, is parsed only when the stage is skipped.)"""
     try:
         head, _, data = _path(cache_dir, stage).read_bytes().partition(b"\n")
         stamp = json.loads(head)
