@@ -1,9 +1,8 @@
 """Rebuilds in seconds: the seed corpus copied to a scratch root, then `budget-site site`
 cold, again with nothing changed, and after a hand correction (three in turn, their
-median printed); a bare mkdocs build of
-the same pages for comparison. Prints seconds per stage (each stage's own summary line),
-the warm/bare ratio and how many files of content/ and site/ each rebuild changed.
-Prints figures; never asserts.
+median printed); a bare mkdocs build of the same pages for comparison. Prints seconds
+per stage (each stage's own summary line), the warm/bare ratio and how many files of
+content/ and site/ each rebuild changed. Prints figures; never asserts.
 
     .venv/bin/python bench/rebuild.py
 """

@@ -2,7 +2,7 @@
 the last run is hard-linked from the mirror, not created again.
 
 Generate builds content/ afresh in a temporary tree each run. On a disk where creating a
-file costs a journal entry and a block (0.1–1 ms here, against 0.02 ms for a link), the
+file costs a journal entry and a block (0.1–2 ms here, against 0.02 ms for a link), the
 search index's few hundred files, most of them unchanged after one correction, cost
 more to create than to compute. The mirror holds the last bytes of each file, by its
 path; a file is linked from it only after its bytes were compared with what is to be

@@ -223,7 +223,7 @@ def _read(paths: Paths, sources: list[Source], slugs: dict[str, str], workers: i
             return _Read(
                 stored["data"],
                 [DocStats(**s) for s in stored["stats"]],
-                stored["keys"],
+                [k or "" for k in keys],
                 [Problem.from_dict(p) for p in stored["problems"]],
                 [Problem.from_dict(p) for p in stored["late"]],
                 sum(1 for k in keys if k),
@@ -257,7 +257,6 @@ def _read(paths: Paths, sources: list[Source], slugs: dict[str, str], workers: i
         "key": memo_key,
         "data": read.data,
         "stats": [asdict(s) for s in stats],
-        "keys": read.keys,
         "problems": [p.as_dict() for p in read.problems],
         "late": [p.as_dict() for p in read.late],
     }
