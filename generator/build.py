@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import stamps
+from generator.build_pages import build_on_cores
 from generator.paths import swap_in
 from generator.settings import BUILDERS, Settings
 
@@ -139,7 +140,6 @@ def _swap(tmp: Path, target: Path, warnings: list[str]) -> BuildOutcome:
 
 
 def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcome:
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -154,7 +154,7 @@ def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcom
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
         config["docs_dir"] = str(paths.content)
         config["theme"].dirs.insert(0, str(THEME))  # our partials before the theme's own
-        build(config)
+        build_on_cores(config, settings.workers or os.cpu_count() or 1)
         if strict and collect.messages:
             raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")
     except (MkDocsException, SystemExit) as exc:

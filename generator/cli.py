@@ -56,7 +56,8 @@ def _print_problems(report: Report, quiet: bool) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Local Dask worker processes for generate's shards [default: every core; none for a small job].",
+    help="Local Dask worker processes for generate's shards, and processes for the mkdocs "
+    "builder's pages [default: every core; none for a small job].",
 )
 @click.option(
     "--scheduler",

@@ -24,7 +24,9 @@ class Settings:
     similar: bool = True  # compute 相似项目 (off only for synthetic-scale benchmarks)
     epoch: int = int(DEFAULT_EPOCH)  # the build date stamped into sitemaps and downloads
     strict: bool = True  # builder warnings (broken links) fail the build
-    workers: int | None = None  # Dask local workers for the shards (None: every core, or none for small jobs)
+    # Dask local workers for the shards and processes for mkdocs' pages (None: every core,
+    # or none for small jobs)
+    workers: int | None = None
     scheduler: str | None = None  # a Dask scheduler's address: the shards run on that cluster
 
     @property

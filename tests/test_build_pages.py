@@ -1,0 +1,114 @@
+"""mkdocs' pages rendered on several processes (generator.build_pages) give the same site
+as mkdocs' own serial build: the same bytes in every file, the same warnings (a broken
+link, a missing anchor on another page and on the page itself), and strict mode fails
+the same way."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from generator import build_pages
+from generator.build import THEME
+from generator.build_pages import build_on_cores
+from generator.generate import run_generate
+from generator.settings import Settings
+from tests.test_site import make_site_project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    paths = make_site_project(tmp_path_factory.mktemp("pages"))
+    run_generate(Settings(root=paths.root))
+    return paths.root
+
+
+def _config(root: Path, site: Path, strict: bool = False):
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
+    config["docs_dir"] = str(root / "content")
+    config["theme"].dirs.insert(0, str(THEME))
+    return config
+
+
+def _tree(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+
+def _build_both(root: Path, tmp_path: Path, strict: bool = False) -> dict[str, tuple[object, list[str]]]:
+    """Each build's result (processes used, or the exception raised) and its warnings."""
+    out: dict[str, tuple[object, list[str]]] = {}
+    os.environ["SOURCE_DATE_EPOCH"] = str(Settings().epoch)
+    for name, run in (("serial", build), ("cores", lambda c: build_on_cores(c, 2))):
+        messages = _Messages()
+        logging.getLogger("mkdocs").addHandler(messages)
+        try:
+            result: object = run(_config(root, tmp_path / name, strict))
+        except Abort as exc:
+            result = type(exc)
+        finally:
+            logging.getLogger("mkdocs").removeHandler(messages)
+        out[name] = (result, messages.messages)
+    return out
+
+
+def test_pages_on_two_processes_make_the_same_site(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)  # the fixture site is small
+    monkeypatch.setattr(build_pages, "CHUNKS_PER_WORKER", 4)
+    built = _build_both(project, tmp_path)
+    assert built["cores"] == (2, []), built["cores"]  # both processes rendered pages
+    serial, cores = _tree(tmp_path / "serial"), _tree(tmp_path / "cores")
+    assert len(serial) > 100 and sum(k.endswith("index.html") for k in serial) >= 15
+    assert cores == serial
+
+
+def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    page = sorted((project / "content" / "projects").glob("*.md"))[-1]
+    original = page.read_text(encoding="utf-8")
+    broken = "\n[坏](../nowhere.md) [锚](../glossary.md#no-such) [自](#nope)\n"
+    page.write_text(original + broken, encoding="utf-8")
+    try:
+        loose = _build_both(project, tmp_path / "loose")
+        strict = _build_both(project, tmp_path / "strict", strict=True)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    messages = loose["serial"][1]
+    assert len(messages) == 3 and all(page.name in m for m in messages), messages
+    assert loose["cores"] == (2, messages)
+    assert _tree(tmp_path / "loose" / "cores") == _tree(tmp_path / "loose" / "serial")
+    assert strict["serial"] == (Abort, messages) and strict["cores"] == (Abort, messages)
+
+
+def test_a_config_with_a_plugin_is_left_to_mkdocs(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    config = _config(project, tmp_path / "site")
+    config.plugins["probe"] = _Probe()
+    assert build_on_cores(config, 2) == 1
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+class _Probe:
+    """A plugin that keeps state across pages, as search does."""
+
+    def __init__(self) -> None:
+        self.pages: list[str] = []
