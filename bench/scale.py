@@ -4,7 +4,8 @@ peak memory and site bytes. Prints figures; never asserts.
 
     .venv/bin/python bench/scale.py                       # 1x and 10x, with 1 and 2 workers
     .venv/bin/python bench/scale.py 100 --workers=1,2     # 100x (takes a while)
-    .venv/bin/python bench/scale.py 10 --build            # and the builder on the result
+    .venv/bin/python bench/scale.py 10 --build            # and the builder on the result, with
+                                                          # its pages on as many processes as workers
     .venv/bin/python bench/scale.py 10 --default-gc       # Python's own collector settings, not
                                                           # those of `budget-site` (generator.cli.run)
 """
@@ -98,7 +99,6 @@ def _tree_digest(folder: Path) -> str:
 def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
     """One corpus; generate once per worker count, each cold (its own cache and content/),
     and compare the content/ trees byte for byte; then build the first with the builder."""
-    from generator.build import build_site
     from generator.generate import run_generate
     from generator.paths import Paths
 
@@ -147,12 +147,41 @@ def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
         if build:
             shutil.rmtree(root / "content")
             (root / f"content-{workers[0]}").rename(root / "content")
-            t1 = time.perf_counter()
-            built = build_site(Settings(root=paths.root, strict=False))
-            out.update(build_s=round(time.perf_counter() - t1, 1), site_mb=round(built.bytes / 1e6, 1))
+            builds = [_build_in_child(root, w) for w in workers]
+            digests = {_tree_digest(root / f"site-{w}") for w in workers}
+            out.update(builds=builds, sites_identical=len(digests) == 1)
         # printed before the scratch tree (a million files at 100×) is deleted
         print(json.dumps(out), flush=True)
         return out
+
+
+def _build_in_child(root: Path, workers: int) -> dict[str, object]:
+    """build_site in a process of its own (its peak memory its own), the pages on `workers`
+    processes: seconds, and the peak resident set of the main process and of its workers."""
+    command = [sys.executable, __file__, "--build-site", str(root), str(workers)]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps(result), file=sys.stderr, flush=True)
+    return result
+
+
+def build_site_here(root: Path, workers: int) -> dict[str, object]:
+    from generator.build import build_site
+
+    t0 = time.perf_counter()
+    settings = Settings(root=root, strict=False, workers=workers, cache=root / f"cache-build-{workers}")
+    built = build_site(settings, site_dir=root / f"site-{workers}")
+    status = Path("/proc/self/status").read_text()
+    main_peak = int(re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M).group(1))  # type: ignore[union-attr]
+    return {
+        "workers": workers,
+        "build_s": round(time.perf_counter() - t0, 1),
+        "pages": built.pages,
+        "site_mb": round(built.bytes / 1e6, 1),
+        "warnings": len(built.warnings),
+        "main_peak_mb": round(main_peak / 1024),
+        "worker_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+    }
 
 
 def main(factors: list[int], workers: list[int], build: bool, default_gc: bool = False) -> None:
@@ -175,13 +204,24 @@ def main(factors: list[int], workers: list[int], build: bool, default_gc: bool =
                 f"worker peaks {run['worker_peak_mb']} MB"
             )
         print(f"  content/ identical across worker counts: {r['identical']}")
-        if "build_s" in r:
-            print(f"  builder: {r['build_s']} s, site {r['site_mb']} MB")
+        for b in r.get("builds", []):
+            print(
+                f"  builder, pages on {b['workers']} process(es): {b['build_s']} s, {b['pages']} pages, "
+                f"site {b['site_mb']} MB, peak {b['main_peak_mb']} MB (main), "
+                f"{b['worker_peak_mb']} MB (workers)"
+            )
+        if "sites_identical" in r:
+            print(f"  site/ identical across process counts: {r['sites_identical']}")
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if args[:1] == ["--one"]:
+    if args[:1] == ["--build-site"]:
+        from generator.cli import batch_gc
+
+        batch_gc()  # as `budget-site build` runs
+        print(json.dumps(build_site_here(Path(args[1]), int(args[2]))))
+    elif args[:1] == ["--one"]:
         if "--default-gc" not in args:  # as `budget-site` runs generate (generator.cli.run)
             from generator.cli import batch_gc
 
