@@ -6,6 +6,7 @@ peak memory and site bytes. Prints figures; never asserts.
     .venv/bin/python bench/scale.py 100 --workers=1,2     # 100x (takes a while)
     .venv/bin/python bench/scale.py 10 --build            # and the builder on the result, with
                                                           # its pages on as many processes as workers
+    .venv/bin/python bench/scale.py 100 --workers=2 --build=2,1   # or on these process counts
     .venv/bin/python bench/scale.py 10 --default-gc       # Python's own collector settings, not
                                                           # those of `budget-site` (generator.cli.run)
 """
@@ -96,7 +97,7 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
+def run_one(factor: int, workers: list[int], build: list[int]) -> dict[str, object]:
     """One corpus; generate once per worker count, each cold (its own cache and content/),
     and compare the content/ trees byte for byte; then build the first with the builder."""
     from generator.generate import run_generate
@@ -147,12 +148,22 @@ def run_one(factor: int, workers: list[int], build: bool) -> dict[str, object]:
         if build:
             shutil.rmtree(root / "content")
             (root / f"content-{workers[0]}").rename(root / "content")
-            builds = [_build_in_child(root, w) for w in workers]
-            digests = {_tree_digest(root / f"site-{w}") for w in workers}
+            builds = [_build_in_child(root, w) for w in build]
+            digests = {_tree_digest(root / f"site-{w}") for w in build}
             out.update(builds=builds, sites_identical=len(digests) == 1)
         # printed before the scratch tree (a million files at 100×) is deleted
         print(json.dumps(out), flush=True)
         return out
+
+
+def _build_option(args: list[str], workers: str) -> list[int]:
+    """--build: the builder with as many processes as each worker count; --build=2,1: these."""
+    for arg in args:
+        if arg == "--build":
+            return [int(w) for w in workers.split(",")]
+        if arg.startswith("--build="):
+            return [int(w) for w in arg.split("=", 1)[1].split(",")]
+    return []
 
 
 def _build_in_child(root: Path, workers: int) -> dict[str, object]:
@@ -184,11 +195,12 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
     }
 
 
-def main(factors: list[int], workers: list[int], build: bool, default_gc: bool = False) -> None:
+def main(factors: list[int], workers: list[int], build: list[int], default_gc: bool = False) -> None:
     for factor in factors:
         # one process per size, so the main process's peak memory is that size's own
         cmd = [sys.executable, __file__, "--one", str(factor), ",".join(map(str, workers))]
-        flags = [*(["--build"] if build else []), *(["--default-gc"] if default_gc else [])]
+        flags = [*([f"--build={','.join(map(str, build))}"] if build else [])]
+        flags += ["--default-gc"] if default_gc else []
         out = subprocess.run([*cmd, *flags], capture_output=True, text=True, cwd=REPO)
         if out.returncode:
             print(out.stderr[-3000:])
@@ -226,9 +238,9 @@ if __name__ == "__main__":
             from generator.cli import batch_gc
 
             batch_gc()
-        run_one(int(args[1]), [int(w) for w in args[2].split(",")], "--build" in args)
+        run_one(int(args[1]), [int(w) for w in args[2].split(",")], _build_option(args, args[2]))
     else:
-        build, default_gc = "--build" in args, "--default-gc" in args
+        default_gc = "--default-gc" in args
         given = [a for a in args if not a.startswith("--")]
         ws = next((a.split("=", 1)[1] for a in args if a.startswith("--workers=")), "1,2")
-        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], build, default_gc)
+        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], _build_option(args, ws), default_gc)
