@@ -243,4 +243,5 @@ if __name__ == "__main__":
         default_gc = "--default-gc" in args
         given = [a for a in args if not a.startswith("--")]
         ws = next((a.split("=", 1)[1] for a in args if a.startswith("--workers=")), "1,2")
-        main([int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")], _build_option(args, ws), default_gc)
+        factors, counts = [int(a) for a in given] or [1, 10], [int(w) for w in ws.split(",")]
+        main(factors, counts, _build_option(args, ws), default_gc)
