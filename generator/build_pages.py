@@ -13,7 +13,9 @@ static files and writes the theme's templates (sitemap.xml, 404.html). Then:
   every page, then writing every page), so warnings reach the same handlers as from a
   serial build and strict mode counts them the same way;
 - the anchors each page has, and the links to anchors it makes, are handed back, and
-  mkdocs' own `Page.validate_anchor_links` checks them here once every page is known.
+  mkdocs' own `Page.validate_anchor_links` checks them here once every page is known;
+- a page that fails (a template it names is missing, say) stops the build with a
+  BuildError naming the page, as does a worker that died.
 
 The site is the same bytes as mkdocs' own build of the same config (tests/test_build_pages.py
 compares the two trees). A config with plugins is built by mkdocs itself: a plugin may
@@ -28,10 +30,12 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
@@ -105,12 +109,14 @@ def _render(indices: range) -> list[_Rendered]:
         done = _Rendered(os.getpid())
         try:
             mkdocs_build._populate_page(page, job.config, job.files)
-        finally:
             done.read_logs = capture.take()
-        try:
             mkdocs_build._build_page(page, job.config, job.pages, job.nav, job.env)
-        finally:
             done.write_logs = capture.take()
+        except Exception as exc:  # its log records stay here: the message goes with the error
+            said = [r.getMessage() for r in capture.take() if r.levelno >= logging.WARNING]
+            said = [m for m in said if str(exc) not in m]  # mkdocs' "Error building page …: <exc>"
+            also = f" ({'; '.join(said)})" if said else ""
+            raise BuildError(f"page {page.file.src_uri}: {type(exc).__name__}: {exc}{also}") from None
         done.anchors = page.present_anchor_ids
         if page.links_to_anchors is not None:
             done.links_to_anchors = {f.src_uri: links for f, links in page.links_to_anchors.items()}
@@ -164,7 +170,6 @@ class _WarningCount(logging.Handler):
 
 def _build(config: Any, workers: int, counter: _WarningCount) -> int:
     global _JOB
-    from mkdocs.exceptions import Abort
     from mkdocs.utils import clean_directory
 
     clean_directory(config.site_dir)
@@ -192,6 +197,8 @@ def _build(config: Any, workers: int, counter: _WarningCount) -> int:
             for template in config.extra_templates:
                 mkdocs_build._build_extra_template(template, files, config, nav)
             rendered = [done for chunk in pending for done in chunk]
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal)
+        raise BuildError(f"a process building pages stopped: {exc}") from exc
     finally:
         _JOB = None
     for done in rendered:

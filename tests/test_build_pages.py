@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
+from mkdocs.exceptions import Abort, BuildError
 
 from generator import build_pages
 from generator.build import THEME
@@ -112,3 +112,16 @@ class _Probe:
 
     def __init__(self) -> None:
         self.pages: list[str] = []
+
+
+def test_a_page_that_fails_is_named(project, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    page = project / "content" / "about.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text("---\ntemplate: no-such-template.html\n---\n\n# 关于\n", encoding="utf-8")
+    try:
+        named = r"^page about\.md: TemplateNotFound: .no-such-template\.html. not found in [^(]*$"
+        with pytest.raises(BuildError, match=named):
+            build_on_cores(_config(project, tmp_path / "site"), 2)
+    finally:
+        page.write_text(original, encoding="utf-8")
