@@ -1,7 +1,8 @@
 """National scale, projected: a synthetic corpus of 2,800 regions (about 1.5 million
 projects), partitioned as generate partitions it, with its shard plan printed; a sample of
 its shards made for real to measure what a shard costs; and the projected wall time of
-generate on 2, 16 and 128 cores. Prints figures; never asserts.
+generate on 2, 16 and 128 cores, and of the builder (mkdocs, its pages on as many
+processes). Prints figures; never asserts.
 
     .venv/bin/python bench/national.py            # 2,800 regions, 12 sample shards
     .venv/bin/python bench/national.py 2800 20    # regions, sample shards
@@ -12,7 +13,10 @@ country's counties and their departments vary. The sampled shards are real shard
 under new ids, at the sampled sizes. A shard's cost is fitted as a + b × projects, one
 line for department shards and one for region-level shards; the national steps (similar
 projects, the search index's merge, the national pages, the corpus-wide tables) are
-measured on the sample and scaled per project.
+measured on the sample and scaled per project. The builder's cost per page is measured
+by building the seed corpus's site on one process; its pages (one per project, department
+and region) are divided among the cores of one machine (generator.build_pages), so its
+128-core figure is that of a 128-core machine: the builder does not run on a cluster.
 """
 
 from __future__ import annotations
@@ -187,6 +191,24 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
     return rates
 
 
+def builder_rate() -> tuple[float, int]:
+    """Seconds per page of the mkdocs builder on one process, and the pages, on the seed
+    corpus's site (generated into a scratch project)."""
+    sys.path.insert(0, str(REPO))
+    from bench.scale import make_corpus
+    from generator.build import build_site
+    from generator.generate import run_generate
+    from generator.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_corpus(root, 1)
+        run_generate(Settings(root=root))
+        start = time.perf_counter()
+        built = build_site(Settings(root=root, strict=False, workers=1))
+        return (time.perf_counter() - start) / built.pages, built.pages
+
+
 def main(regions: int, samples: int) -> None:
     sizes = region_sizes(regions)
     shards = plan(sizes)
@@ -235,15 +257,22 @@ def main(regions: int, samples: int) -> None:
     print(f"shard work in all: {sum(costs) / 3600:.1f} core-hours; the longest shard {max(costs):.1f} s")
     tables = serial.pop("corpus-wide tables")
     merge = serial.pop("search merge")
+    per_page, seed_pages = builder_rate()
+    pages = projects + departments + regions + 10  # and the national pages
+    print(
+        f"builder: {per_page * 1000:.1f} ms per page on one process (the seed site, {seed_pages} pages); "
+        f"{pages:,} pages: {per_page * pages / 3600:.1f} core-hours"
+    )
     for cores in CORES:
         shard_phase = makespan(costs, cores)
         # the search merge is BUCKETS tasks: divided by the cores, up to BUCKETS
         national = sum(serial.values()) + merge / min(cores, BUCKETS)
-        wall = shard_phase + tables + national
+        builder = per_page * pages / cores
+        wall = shard_phase + tables + national + builder
         print(
             f"  {cores:>3} cores: shards {shard_phase / 60:7.1f} min + corpus-wide tables "
             f"{tables / 60:.1f} min + national steps {national / 60:.1f} min "
-            f"= {wall / 60:7.1f} min ({wall / 3600:.2f} h)"
+            f"+ builder {builder / 60:.1f} min = {wall / 60:7.1f} min ({wall / 3600:.2f} h)"
         )
 
 
