@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 from generator import stamps
-from generator.build_pages import build_on_cores
 from generator.paths import swap_in
 from generator.settings import BUILDERS, Settings
 
@@ -142,6 +141,8 @@ def _swap(tmp: Path, target: Path, warnings: list[str]) -> BuildOutcome:
 def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcome:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from generator.build_pages import build_on_cores  # mkdocs: imported only to build
 
     paths = settings.paths
     tmp = _temporary_beside(target)
