@@ -219,6 +219,7 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
         for b in r.get("builds", []):
             print(
                 f"  builder, pages on {b['workers']} process(es): {b['build_s']} s, {b['pages']} pages, "
+                f"{b['warnings']} warnings, "
                 f"site {b['site_mb']} MB, peak {b['main_peak_mb']} MB (main), "
                 f"{b['worker_peak_mb']} MB (workers)"
             )
