@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ class BuildOutcome:
     bytes: int
     warnings: list[str]
     unchanged: bool = False  # skipped: content/ and site/ were as the last build left them
+    processes: int = 1  # the processes that rendered pages
 
 
 class _Collect(logging.Handler):
@@ -155,7 +156,7 @@ def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcom
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
         config["docs_dir"] = str(paths.content)
         config["theme"].dirs.insert(0, str(THEME))  # our partials before the theme's own
-        build_on_cores(config, settings.workers or os.cpu_count() or 1)
+        processes = build_on_cores(config, settings.workers or os.cpu_count() or 1)
         if strict and collect.messages:
             raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")
     except (MkDocsException, SystemExit) as exc:
@@ -166,7 +167,7 @@ def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcom
         raise
     finally:
         mk_log.removeHandler(collect)
-    return _swap(tmp, target, collect.messages)
+    return replace(_swap(tmp, target, collect.messages), processes=processes)
 
 
 # --- Zensical -----------------------------------------------------------------------------

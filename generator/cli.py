@@ -160,9 +160,10 @@ def _build(settings: Settings) -> bool:
         click.echo("build failed, site/ left as it was")
         return False
     unchanged = " (unchanged: content/ and site/ as the last build left them)" if outcome.unchanged else ""
+    on = f" on {outcome.processes} processes" if outcome.processes > 1 else ""
     click.echo(
         f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
-        f"in {time.perf_counter() - start:.1f} s{unchanged}"
+        f"in {time.perf_counter() - start:.1f} s{on}{unchanged}"
     )
     return True
 
