@@ -1,36 +1,41 @@
 """mkdocs' build with its pages rendered on every core.
 
 mkdocs builds one page after another in one process: about 40 pages a second on this
-machine, 25 minutes for the 100× corpus. Each page's Markdown and theme template depend
-only on the page itself, the list of files (links are checked against it) and the
-navigation, so `build_on_cores` does what `mkdocs.commands.build.build` does, in the
-same order, except that the pages are read, converted and written by forked worker
-processes (which inherit the files, the navigation and the theme's Jinja environment
-without pickling them), a chunk of pages per task. Meanwhile this process copies the
+machine, 25 minutes for the 100× corpus. A page's Markdown and theme template depend on
+the page itself, the list of files (links are checked against it) and the navigation
+(its pages' titles and front matter), so `build_on_cores` does what
+`mkdocs.commands.build.build` does, in the same order, except that the pages are read,
+converted and written by forked worker processes, a chunk of pages
+per task (the workers inherit the files, the navigation and the theme's Jinja
+environment without pickling them). This process reads the navigation's pages before
+the workers start (the workers only write those), then, while they work, copies the
 static files and writes the theme's templates (sitemap.xml, 404.html). Then:
 
 - each worker's log records are handed back and logged here in mkdocs' order (reading
-  every page, then writing every page), so warnings reach the same handlers as from a
-  serial build and strict mode counts them the same way;
+  every page, the templates, then writing every page), so warnings reach the same
+  handlers as from a serial build and strict mode counts them the same way;
 - the anchors each page has, and the links to anchors it makes, are handed back, and
   mkdocs' own `Page.validate_anchor_links` checks them here once every page is known;
 - a page that fails (a template it names is missing, say) stops the build with a
   BuildError naming the page, as does a worker that died.
 
 The site is the same bytes as mkdocs' own build of the same config (tests/test_build_pages.py
-compares the two trees). A config with plugins is built by mkdocs itself: a plugin may
-keep state across pages (search does) that the workers would not share; so is a build
-with one worker, of fewer than SERIAL_BELOW pages, or where a static file and a page
-have the same destination.
+compares the two trees, for this project and for a navigation of untitled pages with
+icons). A config with plugins is built by mkdocs itself: a plugin may keep state across
+pages (search does) that the workers would not share; so is a build with one worker, of
+fewer than SERIAL_BELOW pages, or where two writers would write one file.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +44,7 @@ from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 SERIAL_BELOW = 100  # pages: fewer are built by mkdocs itself (forking would cost more than it saves)
 CHUNKS_PER_WORKER = 8  # tasks per worker: a chunk of large pages does not hold up the rest
@@ -54,6 +60,7 @@ class _Job:
     nav: Navigation
     env: Any
     pages: list[File]
+    read: frozenset[int] = frozenset()  # pages this process read before the workers started
 
 
 @dataclass
@@ -98,7 +105,50 @@ def _capture_logs() -> _Capture:
     return capture
 
 
-def _render(indices: range) -> list[_Rendered]:
+@contextmanager
+def _held(capture: _Capture) -> Iterator[_Capture]:
+    """In this process: mkdocs' log records kept in `capture` during the block, to be
+    logged later in mkdocs' order (or dropped, when mkdocs itself builds after all)."""
+    logger = logging.getLogger("mkdocs")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    for handler in handlers:
+        logger.removeHandler(handler)
+    logger.addHandler(capture)
+    logger.propagate = False
+    try:
+        yield capture
+    finally:
+        logger.removeHandler(capture)
+        for handler in handlers:
+            logger.addHandler(handler)
+        logger.propagate = propagate
+
+
+def _failed(page: Page, exc: Exception, capture: _Capture) -> BuildError:
+    """A page's error as a BuildError naming it (its log records cannot follow it)."""
+    said = [r.getMessage() for r in capture.take() if r.levelno >= logging.WARNING]
+    said = [m for m in said if str(exc) not in m]  # mkdocs' "Error building page …: <exc>"
+    also = f" ({'; '.join(said)})" if said else ""
+    return BuildError(f"page {page.file.src_uri}: {type(exc).__name__}: {exc}{also}")
+
+
+def _read(job: _Job, page: Page, capture: _Capture) -> list[logging.LogRecord]:
+    try:
+        mkdocs_build._populate_page(page, job.config, job.files)
+    except Exception as exc:
+        raise _failed(page, exc, capture) from None
+    return capture.take()
+
+
+def _write(job: _Job, page: Page, capture: _Capture) -> list[logging.LogRecord]:
+    try:
+        mkdocs_build._build_page(page, job.config, job.pages, job.nav, job.env)
+    except Exception as exc:
+        raise _failed(page, exc, capture) from None
+    return capture.take()
+
+
+def _render(indices: list[int]) -> list[tuple[int, _Rendered]]:
     """In a worker: read, convert and write the pages at these indices."""
     assert _JOB is not None
     job, capture = _JOB, _capture_logs()
@@ -107,26 +157,19 @@ def _render(indices: range) -> list[_Rendered]:
         page = job.pages[i].page
         assert page is not None
         done = _Rendered(os.getpid())
-        try:
-            mkdocs_build._populate_page(page, job.config, job.files)
-            done.read_logs = capture.take()
-            mkdocs_build._build_page(page, job.config, job.pages, job.nav, job.env)
-            done.write_logs = capture.take()
-        except Exception as exc:  # its log records stay here: the message goes with the error
-            said = [r.getMessage() for r in capture.take() if r.levelno >= logging.WARNING]
-            said = [m for m in said if str(exc) not in m]  # mkdocs' "Error building page …: <exc>"
-            also = f" ({'; '.join(said)})" if said else ""
-            raise BuildError(f"page {page.file.src_uri}: {type(exc).__name__}: {exc}{also}") from None
+        if i not in job.read:
+            done.read_logs = _read(job, page, capture)
+        done.write_logs = _write(job, page, capture)
         done.anchors = page.present_anchor_ids
         if page.links_to_anchors is not None:
             done.links_to_anchors = {f.src_uri: links for f, links in page.links_to_anchors.items()}
-        out.append(done)
+        out.append((i, done))
     return out
 
 
-def _chunks(count: int, workers: int) -> list[range]:
-    size = max(1, min(MOST_PER_CHUNK, count // (workers * CHUNKS_PER_WORKER)))
-    return [range(i, min(count, i + size)) for i in range(0, count, size)]
+def _chunks(indices: list[int], workers: int) -> list[list[int]]:
+    size = max(1, min(MOST_PER_CHUNK, len(indices) // (workers * CHUNKS_PER_WORKER)))
+    return [indices[i : i + size] for i in range(0, len(indices), size)]
 
 
 def _replay(records: list[logging.LogRecord]) -> None:
@@ -134,86 +177,105 @@ def _replay(records: list[logging.LogRecord]) -> None:
         logging.getLogger(record.name).handle(record)
 
 
-def _conflicts(files: Files, pages: list[File]) -> bool:
-    """Whether a static file would be written where a page is (mkdocs lets the page win)."""
-    dests = {f.abs_dest_path for f in pages}
-    return any(
-        f.abs_dest_path in dests
-        for f in files
-        if not f.is_documentation_page() and InclusionLevel.is_included(f.inclusion)
+def _conflicts(config: Any, files: Files, pages: list[File]) -> bool:
+    """Whether two writers would write one file: two pages, a page and a static file (mkdocs
+    lets the page win) or a page and a template of the theme or the config."""
+    dests = [f.abs_dest_path for f in pages]
+    taken = set(dests)
+    templates = [*config.theme.static_templates, *config.extra_templates]
+    return (
+        len(taken) < len(dests)
+        or any(os.path.normpath(os.path.join(config.site_dir, t)) in taken for t in templates)
+        or any(
+            f.abs_dest_path in taken
+            for f in files
+            if not f.is_documentation_page() and InclusionLevel.is_included(f.inclusion)
+        )
     )
 
 
 def build_on_cores(config: Any, workers: int) -> int:
     """Build the site as `mkdocs.commands.build.build(config)` does, with the pages on up
     to `workers` processes; the number of processes that rendered pages (1: mkdocs built
-    it). Raises what mkdocs raises; in strict mode, Abort on warnings."""
+    it). In strict mode, Abort on warnings, as mkdocs; a page that fails raises a
+    BuildError naming it."""
     if workers <= 1 or len(config.plugins):
         mkdocs_build.build(config)
         return 1
-    counter = _WarningCount()
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
     try:
-        return _build(config, workers, counter)
+        processes = _build(config, workers)
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
+    if config.strict and (counts := counter.get_counts()):
+        raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
+    return processes
 
 
-class _WarningCount(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-def _build(config: Any, workers: int, counter: _WarningCount) -> int:
+def _build(config: Any, workers: int) -> int:
     global _JOB
     from mkdocs.utils import clean_directory
 
-    clean_directory(config.site_dir)
-    files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
-    set_exclusions(files, config)
-    nav = get_navigation(files, config)
-    pages = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
-    for file in pages:
-        if file.page is None and file.inclusion.is_not_in_nav():
-            Page(None, file, config)
-    if len(pages) < SERIAL_BELOW or _conflicts(files, pages):
-        mkdocs_build.build(config)
+    with _held(_Capture()) as prepared:
+        clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        pages = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+        for file in pages:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+    if len(pages) < SERIAL_BELOW or _conflicts(config, files, pages):
+        mkdocs_build.build(config)  # which logs what was held again
         return 1
-    _JOB = _Job(config, files, nav, env, pages)
-    try:
-        fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1), mp_context=fork) as pool:
-            pending = pool.map(_render, _chunks(len(pages), workers))
-            # while the workers write the pages, as mkdocs does before them
-            files.copy_static_files(inclusion=InclusionLevel.is_included)
-            for template in config.theme.static_templates:
-                mkdocs_build._build_theme_template(template, env, files, config, nav)
-            for template in config.extra_templates:
-                mkdocs_build._build_extra_template(template, files, config, nav)
-            rendered = [done for chunk in pending for done in chunk]
-    except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal)
-        raise BuildError(f"a process building pages stopped: {exc}") from exc
-    finally:
-        _JOB = None
-    for done in rendered:
-        _replay(done.read_logs)
-    for done in rendered:
+    _replay(prepared.take())
+    # the navigation's pages are read here, before the workers start: every page shows
+    # their titles and front matter (icon, status) in its navigation
+    in_nav = {id(p.file) for p in nav.pages}
+    job = _Job(config, files, nav, env, pages, frozenset(i for i, f in enumerate(pages) if id(f) in in_nav))
+    with _held(_Capture()) as held:
+        read_here = {i: _read(job, pages[i].page, held) for i in sorted(job.read)}  # type: ignore[arg-type]
+        _JOB = job
+        gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
+        try:
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1), mp_context=fork) as pool:
+                pending = pool.map(_render, _chunks(list(range(len(pages))), workers))
+                try:
+                    # while the workers write theirs, as mkdocs does before the pages
+                    files.copy_static_files(inclusion=InclusionLevel.is_included)
+                    for template in config.theme.static_templates:
+                        mkdocs_build._build_theme_template(template, env, files, config, nav)
+                    for template in config.extra_templates:
+                        mkdocs_build._build_extra_template(template, files, config, nav)
+                    templates = held.take()
+                    rendered = {i: done for chunk in pending for i, done in chunk}
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+        except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal)
+            raise BuildError(f"a process building pages stopped: {exc}") from exc
+        finally:
+            _JOB = None
+            gc.unfreeze()
+    order = [rendered[i] for i in range(len(pages))]
+    for i, done in enumerate(order):
+        _replay(read_here.get(i, done.read_logs))
+    _replay(templates)
+    for done in order:
         _replay(done.write_logs)
     by_uri = {f.src_uri: f for f in files}
-    for file, done in zip(pages, rendered, strict=True):
-        assert file.page is not None
-        file.page.present_anchor_ids = done.anchors
+    for i in set(range(len(pages))) - job.read:
+        page, done = pages[i].page, rendered[i]
+        assert page is not None
+        page.present_anchor_ids = done.anchors
         if done.links_to_anchors is not None:
-            file.page.links_to_anchors = {by_uri[uri]: links for uri, links in done.links_to_anchors.items()}
+            page.links_to_anchors = {by_uri[uri]: links for uri, links in done.links_to_anchors.items()}
     for file in pages:
         assert file.page is not None
         file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
-    if config.strict and counter.count:
-        raise Abort(f"Aborted with {counter.count} warnings in strict mode!")
-    return len({done.pid for done in rendered})
+    return len({done.pid for done in order})

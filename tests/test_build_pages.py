@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
 import pytest
@@ -54,15 +53,22 @@ class _Messages(logging.Handler):
         self.messages.append(f"{record.levelname} {record.name}: {record.getMessage()}")
 
 
-def _build_both(root: Path, tmp_path: Path, strict: bool = False) -> dict[str, tuple[object, list[str]]]:
+@pytest.fixture(autouse=True)
+def _build_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(Settings().epoch))
+
+
+def _build_both(
+    root: Path, tmp_path: Path, strict: bool = False, config=None
+) -> dict[str, tuple[object, list[str]]]:
     """Each build's result (processes used, or the exception raised) and its warnings."""
     out: dict[str, tuple[object, list[str]]] = {}
-    os.environ["SOURCE_DATE_EPOCH"] = str(Settings().epoch)
+    config = config or _config
     for name, run in (("serial", build), ("cores", lambda c: build_on_cores(c, 2))):
         messages = _Messages()
         logging.getLogger("mkdocs").addHandler(messages)
         try:
-            result: object = run(_config(root, tmp_path / name, strict))
+            result: object = run(config(root, tmp_path / name, strict))
         except Abort as exc:
             result = type(exc)
         finally:
@@ -73,7 +79,6 @@ def _build_both(root: Path, tmp_path: Path, strict: bool = False) -> dict[str, t
 
 def test_pages_on_two_processes_make_the_same_site(project, tmp_path, monkeypatch):
     monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)  # the fixture site is small
-    monkeypatch.setattr(build_pages, "CHUNKS_PER_WORKER", 4)
     built = _build_both(project, tmp_path)
     assert built["cores"] == (2, []), built["cores"]  # both processes rendered pages
     serial, cores = _tree(tmp_path / "serial"), _tree(tmp_path / "cores")
@@ -125,3 +130,45 @@ def test_a_page_that_fails_is_named(project, tmp_path, monkeypatch):
             build_on_cores(_config(project, tmp_path / "site"), 2)
     finally:
         page.write_text(original, encoding="utf-8")
+
+
+def _plain_project(root: Path, pages: int, nav: str = "") -> Path:
+    """A project of its own: the material theme, untitled pages (their titles from their
+    headings) with icons and subtitles in their front matter, linking to one another."""
+    docs = root / "docs"
+    (docs / "more").mkdir(parents=True)
+    for n in range(pages):
+        folder = docs / ("more" if n % 2 else "")
+        meta = f"---\nicon: material/numeric-{n % 10}\nsubtitle: 副题{n}\n---\n\n" if n % 3 else ""
+        link = f"[下一页](../p{n + 1}.md#节{n + 1})" if n % 2 else f"[下一页](more/p{n + 1}.md)"
+        link = link if n + 1 < pages else "[首页](../index.md)"
+        (folder / f"p{n}.md").write_text(f"{meta}# 第{n}页\n\n## 节{n}\n\n{link}\n", encoding="utf-8")
+    (docs / "index.md").write_text("# 首页\n\n[第一页](p0.md)\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(f"site_name: 试\ntheme:\n  name: material\nplugins: []\n{nav}", "utf-8")
+    return root
+
+
+def _plain_config(root: Path, site: Path, strict: bool = False):
+    return load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
+
+
+def test_an_untitled_navigation_with_icons_is_as_mkdocs_builds_it(tmp_path, monkeypatch):
+    """Every page shows the navigation's titles (here from each page's heading) and icons
+    (from its front matter): the workers must see them for pages they did not read."""
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    root = _plain_project(tmp_path / "project", 24)
+    built = _build_both(root, tmp_path, config=_plain_config)
+    assert built["cores"][0] == 2 and built["cores"][1] == built["serial"][1]
+    serial, cores = _tree(tmp_path / "serial"), _tree(tmp_path / "cores")
+    assert cores == serial
+    page = (tmp_path / "cores" / "more" / "p5" / "index.html").read_text(encoding="utf-8")
+    assert "第22页" in page and "第5页" in page  # titles of pages another process read
+
+
+def test_a_small_site_is_built_by_mkdocs_with_each_warning_once(tmp_path):
+    nav = "nav:\n  - index.md\n  - 不在: missing.md\n"
+    root = _plain_project(tmp_path / "project", 4, nav)  # under SERIAL_BELOW pages
+    built = _build_both(root, tmp_path, config=_plain_config)
+    assert built["cores"][0] == 1
+    assert len(built["serial"][1]) == 1 and "missing.md" in built["serial"][1][0], built
+    assert built["cores"][1] == built["serial"][1]
