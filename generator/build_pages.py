@@ -44,7 +44,7 @@ from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, clean_directory
 
 SERIAL_BELOW = 100  # pages: fewer are built by mkdocs itself (forking would cost more than it saves)
 CHUNKS_PER_WORKER = 8  # tasks per worker: a chunk of large pages does not hold up the rest
@@ -216,8 +216,6 @@ def build_on_cores(config: Any, workers: int) -> int:
 
 def _build(config: Any, workers: int) -> int:
     global _JOB
-    from mkdocs.utils import clean_directory
-
     with _held(_Capture()) as prepared:
         clean_directory(config.site_dir)
         files = get_files(config)
