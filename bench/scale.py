@@ -99,7 +99,8 @@ def _tree_digest(folder: Path) -> str:
 
 def run_one(factor: int, workers: list[int], build: list[int]) -> dict[str, object]:
     """One corpus; generate once per worker count, each cold (its own cache and content/),
-    and compare the content/ trees byte for byte; then build the first with the builder."""
+    and compare the content/ trees byte for byte; then build the first content/ with the
+    builder's pages on each of `build`'s process counts, and compare those sites."""
     from generator.generate import run_generate
     from generator.paths import Paths
 

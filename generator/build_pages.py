@@ -94,14 +94,21 @@ class _Capture(logging.Handler):
         return records
 
 
-def _capture_logs() -> _Capture:
-    """In a worker: mkdocs' log records are kept to be handed back, not printed here."""
-    capture = _Capture()
+def _divert(capture: _Capture) -> tuple[list[logging.Handler], bool]:
+    """mkdocs' log records to `capture` only; returns the handlers and propagation before."""
     logger = logging.getLogger("mkdocs")
-    for handler in list(logger.handlers):
+    before = list(logger.handlers), logger.propagate
+    for handler in before[0]:
         logger.removeHandler(handler)
     logger.addHandler(capture)
     logger.propagate = False
+    return before
+
+
+def _capture_logs() -> _Capture:
+    """In a worker: mkdocs' log records are kept to be handed back, not printed here."""
+    capture = _Capture()
+    _divert(capture)
     return capture
 
 
@@ -109,12 +116,8 @@ def _capture_logs() -> _Capture:
 def _held(capture: _Capture) -> Iterator[_Capture]:
     """In this process: mkdocs' log records kept in `capture` during the block, to be
     logged later in mkdocs' order (or dropped, when mkdocs itself builds after all)."""
+    handlers, propagate = _divert(capture)
     logger = logging.getLogger("mkdocs")
-    handlers, propagate = list(logger.handlers), logger.propagate
-    for handler in handlers:
-        logger.removeHandler(handler)
-    logger.addHandler(capture)
-    logger.propagate = False
     try:
         yield capture
     finally:
