@@ -108,8 +108,9 @@ def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
 def _write_all(
     corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
 ) -> tuple[int, dict[str, float], list[ShardResult]]:
-    """Similar projects, then the shards (by region, on Dask) and the corpus-wide tables,
-    then the national pages, the search index and the downloads page from their outputs."""
+    """Similar projects, then the shards (by region, on Dask); then the national pages and
+    the search index from their outputs, while the corpus-wide tables are written on the
+    cluster; then the downloads page."""
     paths = settings.paths
     clock = {"records": time.perf_counter()}
     found = similar_projects(corpus, paths.cache / "similar.pickle") if settings.similar else {}
@@ -119,7 +120,7 @@ def _write_all(
     planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled)
     root, table_cache = paths.cache / "shards", paths.cache / "downloads"
     with Runner(settings.scheduler, settings.workers) as runner:
-        results, tables = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
+        results, written = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
         clock["shards"] = time.perf_counter()
         shards.assemble(results, root, content)
         clock["assemble"] = time.perf_counter()
@@ -129,6 +130,8 @@ def _write_all(
         merge = shards.search_entries(results, root, runner, paths.cache / "search-merge")
         run_search_index(corpus, paths.search_docs, content, merge=merge, store=paths.cache / "search-files")
         clock["search"] = time.perf_counter()
+        tables = written()  # the corpus-wide tables, written on the cluster meanwhile
+        clock["tables"] = time.perf_counter()
     used = {key for _, keys in tables.values() for key in keys} | {k for r in results for k in r.tables}
     prune_cache(table_cache, used)
     counts = {name: rows for name, (rows, _) in tables.items()}

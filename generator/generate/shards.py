@@ -43,8 +43,7 @@ from generator.corpus import Corpus, Department, Region
 from generator.generate.pages import write_region_pages
 from generator.generate.runner import Runner
 from generator.generate.similar import SimilarLink
-from generator.publish import publish_shard, publish_table
-from generator.publish.schema import TABLES
+from generator.publish import TABLE_TASKS, publish_shard, publish_table
 from generator.search import BUCKETS, Merge, shard_weights
 from generator.search.merge import Part, merge_parts
 
@@ -276,12 +275,17 @@ def result_of(folder: Path, cached: bool) -> ShardResult:
     return ShardResult(folder.name, cached=cached, **data)
 
 
+Tables = dict[str, tuple[int, list[str]]]  # per corpus-wide table: its rows and cache entries
+
+
 def run_shards(
     shards: Sequence[Shard], root: Path, downloads: Path, table_cache: Path, runner: Runner
-) -> tuple[list[ShardResult], dict[str, tuple[int, list[str]]]]:
-    """Make the shards not made yet, then the corpus-wide tables from all shards' rows (one
-    task per table). Returns each shard's result and, per table, its rows and cache entries.
-    Shard folders of earlier runs that this corpus no longer has are removed."""
+) -> tuple[list[ShardResult], Callable[[], Tables]]:
+    """Make the shards not made yet, then the corpus-wide tables from all shards' rows
+    (publish.TABLE_TASKS). Returns each shard's result as soon as the shards are made, and
+    a function that waits for the tables (on a cluster they are written while the caller
+    goes on: the search index is merged meanwhile) and returns, per table, its rows and
+    cache entries. Shard folders of earlier runs that this corpus no longer has are removed."""
     # absolute paths: a cluster's workers do not share this process's working directory
     root, downloads, table_cache = root.resolve(), downloads.resolve(), table_cache.resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -319,18 +323,30 @@ def run_shards(
     build_date = shards[0].build_date if shards else ""
     tables: list[Delayed] = [
         delayed(publish_table, pure=False)(
-            name, ready, downloads, build_date, table_cache, dask_key_name=f"table-{name}"
+            name,
+            formats,
+            ready,
+            downloads,
+            build_date,
+            table_cache,
+            dask_key_name=f"table-{name}-{formats[0]}",
         )
-        for name in TABLES
+        for name, formats in TABLE_TASKS
     ]
     try:
-        outputs = runner.compute([*made, *tables], size)
+        outputs, written = runner.compute_then(made, tables, size)
     finally:
         shutil.rmtree(inputs, ignore_errors=True)
-    fresh = {Path(p).name for p in outputs[: len(made)]}
+    fresh = {Path(p).name for p in outputs}
     results = [result_of(f, f.name not in fresh) for f in folders]
-    counts = {name: (rows, keys) for name, rows, keys in outputs[len(made) :]}
     _prune(root, {f.name for f in folders})
+
+    def counts() -> Tables:
+        out: Tables = {}
+        for name, rows, keys in written():
+            out.setdefault(name, (rows, []))[1].extend(keys)
+        return out
+
     return results, counts
 
 

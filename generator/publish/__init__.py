@@ -11,8 +11,8 @@ read-only API under content/api/ (mkdocs copies both into site/ as they are).
 
 Written in three steps (generator.generate.shards): publish_shard in each shard's task
 (region and department tables, API, the shard's rows of the corpus-wide tables),
-publish_table once per corpus-wide table, then finish_downloads. Every file is
-deterministic for a given build date (SOURCE_DATE_EPOCH).
+publish_table once per corpus-wide table and group of formats (TABLE_TASKS), then
+finish_downloads. Every file is deterministic for a given build date (SOURCE_DATE_EPOCH).
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ class PublishedFile:
 
 
 WRITERS = (("csv", writers.write_csv), ("xlsx", writers.write_xlsx), ("json", writers.write_json))
+# the corpus-wide tables' tasks: a table's spreadsheet costs as much as its other files
+# together (XlsxWriter, cell by cell), so it is a task of its own
+TABLE_TASKS = [(name, formats) for name in TABLES for formats in (("xlsx",), ("csv", "json"))]
 # what a written table's bytes depend on besides its rows: this package's code (writers,
 # columns) and the model the column titles come from; a change elsewhere in the generator
 # leaves the cached tables valid
@@ -64,6 +67,7 @@ class _Task:
     build_date: str
     cache: Path | None  # written files by the hash of what made them: an unchanged table is copied
     digests: dict[str, str] = field(default_factory=dict)  # a table's hash, known without its rows
+    formats: tuple[str, ...] = tuple(ext for ext, _ in WRITERS)  # which files to write
 
 
 def _rows(given: Rows | Callable[[], Rows]) -> Rows:
@@ -83,6 +87,8 @@ def _write_tables(task: _Task) -> list[tuple[Path, str]]:
             data = pydantic_core.to_json([WRITER_VERSION, name, task.build_date, rows], fallback=str)
             digest = hashlib.sha256(data).hexdigest()
         for ext, writer in WRITERS:
+            if ext not in task.formats:
+                continue
             path, key = task.out / f"{name}.{ext}", f"{digest}.{ext}"
             cached = task.cache / key if task.cache else None
             if cached is not None and cached.is_file():
@@ -177,18 +183,29 @@ def merged_rows(name: str, parts: list[Rows]) -> Rows:
 
 
 def publish_table(
-    name: str, shard_rows: list[Path], downloads: Path, build_date: str, cache: Path
+    name: str,
+    formats: tuple[str, ...],
+    shard_rows: list[Path],
+    downloads: Path,
+    build_date: str,
+    cache: Path,
 ) -> tuple[str, int, list[str]]:
-    """One corpus-wide table in every format (a task of its own: the four run side by side);
-    returns its name, its row count and the cache entries it used. Its hash is taken from
-    the shards' row files as they are; the rows are merged only when a file is written."""
+    """One corpus-wide table in some of its formats (a task of its own: the tables, and a
+    large table's spreadsheet and its other files, are written side by side); returns its
+    name, its row count and the cache entries it used. Its hash is taken from the shards'
+    row files as they are; the rows are merged only when a file is written."""
     blobs = [(folder / "rows" / f"{name}.pickle").read_bytes() for folder in shard_rows]
     digest = hashlib.sha256(json.dumps([WRITER_VERSION, name, build_date]).encode())
     for blob in blobs:
         digest.update(hashlib.sha256(blob).digest())
     parts = [pickle.loads(blob) for blob in blobs]
     task = _Task(
-        downloads, {name: lambda: merged_rows(name, parts)}, build_date, cache, {name: digest.hexdigest()}
+        downloads,
+        {name: lambda: merged_rows(name, parts)},
+        build_date,
+        cache,
+        {name: digest.hexdigest()},
+        formats,
     )
     written = _write_tables(task)
     return name, sum(len(part) for part in parts), [key for _, key in written]
