@@ -16,7 +16,9 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,22 +320,30 @@ def _texts(files: list[Path], paths: Paths, report: Report) -> dict[Path, str]:
     return texts
 
 
-def _parse_all(texts: dict[Path, str], cache: ParseCache) -> dict[Path, tuple[bool, Any]]:
-    """Each text's parse: from the cache, else YAML (in a process pool when there are many)."""
+def _parse_all(texts: dict[Path, str], cache: ParseCache) -> Iterator[tuple[bool, Any]]:
+    """Each text's parse, in the texts' order: from the cache, else YAML (in a process pool
+    when there are many). Yielded as they come: the caller checks each record while the
+    pool parses the next ones. The new parses are cached when all have been yielded."""
     keys = {path: cache.key(text) for path, text in texts.items()}
     cached = cache.get_many(list(keys.values()))
-    out = {path: (True, cached[key]) for path, key in keys.items() if key in cached}
-    missing = [path for path in texts if path not in out]
+    missing = [path for path, key in keys.items() if key not in cached]
     workers = os.cpu_count() or 1
-    if len(missing) >= POOL_FROM and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parsed = list(pool.map(_parsed_or_error, [texts[p] for p in missing], chunksize=64))
-    else:
-        parsed = [_parsed_or_error(texts[p]) for p in missing]
-    for path, result in zip(missing, parsed, strict=True):
-        out[path] = result
-    cache.put_many({keys[path]: out[path][1] for path in missing if out[path][0]})
-    return out
+    with ExitStack() as stack:
+        if len(missing) >= POOL_FROM and workers > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            fresh = pool.map(_parsed_or_error, [texts[p] for p in missing], chunksize=64)
+        else:
+            fresh = map(_parsed_or_error, (texts[p] for p in missing))
+        new: dict[str, Any] = {}
+        for key in keys.values():
+            if key in cached:
+                yield True, cached[key]
+                continue
+            ok, data = next(fresh)
+            if ok:
+                new[key] = data
+            yield ok, data
+    cache.put_many(new)
 
 
 def load_records(paths: Paths, report: Report) -> Loaded:
@@ -351,15 +361,17 @@ def load_records(paths: Paths, report: Report) -> Loaded:
     for start in range(0, len(files), LOAD_BATCH):
         batch = files[start : start + LOAD_BATCH]
         texts = _texts(batch, paths, report)
-        parsed = _parse_all(texts, cache)
+        parsed = _parse_all(texts, cache)  # in the order of texts: the batch's readable files
         for path in batch:
             record = None
             if path in texts:
-                record = load_record_file(path, paths, report, texts[path], parsed[path])
+                record = load_record_file(path, paths, report, texts[path], next(parsed))
             if record is None:
                 out.skipped.append(paths.rel(path))
             else:
                 out.records.append(record)
+        for _ in parsed:  # its end: the batch's new parses are cached
+            pass
     cache.prune()
     cache.close()
     return out

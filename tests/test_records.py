@@ -219,3 +219,57 @@ def test_unchanged_record_files_are_not_parsed_again(tmp_path, monkeypatch):
     (paths.cache / "parsed.sqlite").write_bytes(b"not a database")
     parses.clear()
     assert load() == [made[0], changed] and len(parses) == 2
+
+
+def test_records_parsed_on_a_pool_come_out_as_parsed_in_one_process(tmp_path, monkeypatch):
+    """load_records checks each record while a process pool parses the next ones, batch by
+    batch: the records, the files skipped and the problems (with their lines) are those of
+    one process, in the same order, whether the parses come from YAML or the cache."""
+    import generator.records as records
+
+    paths = Paths(tmp_path)
+    paths.records.mkdir(parents=True)
+    texts: list[str] = []
+    for n in range(9):
+        rec = Record(
+            project_id=f"2024-test-{n}-0123456789",
+            project_name=f"项目{n}",
+            source=SourceRef(file="x.txt", line_start=1, line_end=2),
+        )
+        text = dump_record(rec.to_dict())
+        if n == 2:
+            text = text.replace("project_name:", "project_name: [unclosed", 1)  # broken YAML
+        if n == 4:
+            text = text.replace(f"project_id: {rec.project_id}", "project_id: 2024-test-other-0123456789")
+        if n == 6:
+            text = text.replace("line_start: 1", "line_start: -3")  # fails the model
+        if n == 8:
+            text = texts[7]  # the same text as another file: one cache key
+        path = paths.records / f"{rec.project_id}.yaml"
+        path.write_bytes(b"\xff\xfe not utf-8" if n == 5 else text.encode("utf-8"))
+        texts.append(text)
+
+    def load(pool_from: int) -> tuple[list[str], list[str], list[tuple[str, str, int]]]:
+        monkeypatch.setattr(records, "POOL_FROM", pool_from)
+        monkeypatch.setattr(records, "LOAD_BATCH", 4)  # several batches, each on its own pool
+        report = Report()
+        loaded = records.load_records(paths, report)
+        problems = [(p.code, p.file, p.line) for p in report.problems]
+        return [r.project_id for r in loaded.records], loaded.skipped, problems
+
+    serial = load(pool_from=10**6)
+    (paths.cache / "parsed.sqlite").unlink()
+    pooled = load(pool_from=2)
+    assert pooled == serial
+    assert load(pool_from=2) == serial  # now from the cache
+    ids, skipped, problems = serial
+    assert ids == [f"2024-test-{n}-0123456789" for n in (0, 1, 3, 7)]
+    assert [s.rsplit("/", 1)[1][:11] for s in skipped] == [f"2024-test-{n}" for n in (2, 4, 5, 6, 8)]
+    where = [(code, file.rsplit("/", 1)[1][:11], line) for code, file, line in problems]
+    assert where == [
+        ("broken-yaml", "2024-test-2", 8),  # the line of the unclosed bracket
+        ("broken-yaml", "2024-test-5", 0),  # not UTF-8: no line to name
+        ("id-filename", "2024-test-4", 1),
+        ("invalid-value", "2024-test-6", 43),
+        ("id-filename", "2024-test-8", 1),
+    ]
