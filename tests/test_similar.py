@@ -70,3 +70,17 @@ def test_a_cache_hit_does_not_load_datasketch(tmp_path: Path) -> None:
 
     assert run() == "True"  # the first run computes
     assert run() == "False"  # the second reads the cache
+
+
+def test_looked_up_on_forked_workers_as_in_one_process(corpus: Corpus, monkeypatch) -> None:
+    """From POOL_FROM projects on, forked workers look up the candidates, a chunk each: the
+    result is the one-process result, project for project and in the same order."""
+    import generator.generate.similar as similar
+
+    serial = similar_projects(corpus)
+    monkeypatch.setattr(similar, "POOL_FROM", 10)
+    monkeypatch.setattr(similar, "CHUNK", 37)  # many chunks, the last one short
+    forked = similar_projects(corpus, workers=2)
+    assert forked == serial and list(forked) == list(serial)
+    assert similar._INHERITED is None  # nothing of the index is kept once the workers are done
+    assert sum(map(len, forked.values())) > 50

@@ -11,6 +11,7 @@ only when all of it succeeded: a failure leaves the previous content/ as it was.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 import time
@@ -113,7 +114,8 @@ def _write_all(
     cluster; then the downloads page."""
     paths = settings.paths
     clock = {"records": time.perf_counter()}
-    found = similar_projects(corpus, paths.cache / "similar.pickle") if settings.similar else {}
+    cores = settings.workers or os.cpu_count() or 1
+    found = similar_projects(corpus, paths.cache / "similar.pickle", cores) if settings.similar else {}
     similar = similar_links(corpus, found)
     clock["similar"] = time.perf_counter()
     compiled = paths.cache / "jinja"  # the templates' bytecode

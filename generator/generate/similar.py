@@ -16,14 +16,18 @@ the SciPy it imports, is not even loaded.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import stamps
 from generator.corpus import Corpus, annual_total
@@ -37,6 +41,8 @@ MIN_SIMILARITY = 0.5
 NAME_WEIGHT = 0.6
 PER_PROJECT = 5
 MAX_CANDIDATES = 200  # per project: near-identical twins beyond this add nothing new
+POOL_FROM = 2_000  # projects: below this one process is faster than forking workers
+CHUNK = 256  # projects a worker looks up at a time
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # below MIN_SIMILARITY: LSH only proposes, the exact score decides
 # words every budget line may carry: they do not make two projects alike
@@ -121,10 +127,20 @@ def reason(
     return "，".join(parts) or "名称和指标相近"
 
 
+@functools.cache
+def _first() -> MinHash:
+    """A MinHash whose permutations the others share: drawing them again from the seed for
+    each project cost three times as much as hashing its features (the same values)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
 def _minhash(found: frozenset[str]) -> MinHash:
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    first = _first()
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=first.permutations, scheme=first.scheme)
     m.update_batch([f.encode("utf-8") for f in sorted(found)])
     return m
 
@@ -146,10 +162,11 @@ def _inputs_key(corpus: Corpus, projects: list[Record], feats: dict[str, Feature
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def similar_projects(corpus: Corpus, cache: Path | None = None) -> dict[str, list[Similar]]:
+def similar_projects(corpus: Corpus, cache: Path | None = None, workers: int = 1) -> dict[str, list[Similar]]:
     """Each project's alike projects in other departments, most alike first (then the larger).
     Each project's features are computed once; the reason is worded only for the pairs shown.
-    `cache`: a file holding the last result with the hash of its inputs."""
+    `cache`: a file holding the last result with the hash of its inputs. `workers`: the
+    processes that look up the projects' candidates (from POOL_FROM projects on)."""
     projects = sorted(corpus.projects, key=lambda p: p.project_id)
     feats = {p.project_id: features(p) for p in projects}
     key = _inputs_key(corpus, projects, feats)
@@ -160,7 +177,7 @@ def similar_projects(corpus: Corpus, cache: Path | None = None) -> dict[str, lis
                 return stored  # type: ignore[no-any-return]
         except (OSError, pickle.UnpicklingError, ValueError, EOFError, TypeError):
             pass
-    out = _similar(corpus, projects, feats)
+    out = _similar(corpus, projects, feats, workers)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         part = cache.with_name(f".{cache.name}.{os.getpid()}")
@@ -169,7 +186,25 @@ def similar_projects(corpus: Corpus, cache: Path | None = None) -> dict[str, lis
     return out
 
 
-def _similar(corpus: Corpus, projects: list[Record], feats: dict[str, Features]) -> dict[str, list[Similar]]:
+@dataclass(frozen=True)
+class _Index:
+    """The LSH index of every project and what scoring a candidate reads."""
+
+    lsh: Any  # datasketch.MinHashLSH
+    hashes: dict[str, MinHash]
+    feats: dict[str, Features]
+    by_id: dict[str, Record]
+    annual: dict[str, float]
+    dept_of: dict[str, str]
+
+
+_INHERITED: _Index | None = None  # the index, as the forked workers inherit it
+
+
+def _similar(
+    corpus: Corpus, projects: list[Record], feats: dict[str, Features], workers: int
+) -> dict[str, list[Similar]]:
+    global _INHERITED
     from datasketch import MinHashLSH  # imports SciPy: about a second, only when needed
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
@@ -180,28 +215,56 @@ def _similar(corpus: Corpus, projects: list[Record], feats: dict[str, Features])
         if found:
             hashes[p.project_id] = _minhash(found)
             lsh.insert(p.project_id, hashes[p.project_id])
-    by_id = {p.project_id: p for p in projects}
-    annual = {p.project_id: annual_total(p) for p in projects}
-    dept_of = {p.project_id: corpus.department_of[p.project_id].key for p in projects}
-    out: dict[str, list[Similar]] = {}
-    for p in projects:
-        pid = p.project_id
-        if pid not in hashes:
-            out[pid] = []
+    index = _Index(
+        lsh,
+        hashes,
+        feats,
+        {p.project_id: p for p in projects},
+        {p.project_id: annual_total(p) for p in projects},
+        {p.project_id: corpus.department_of[p.project_id].key for p in projects},
+    )
+    ids = [p.project_id for p in projects]
+    if workers <= 1 or len(ids) < POOL_FROM:
+        return dict(_alike(index, ids))
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    _INHERITED = index  # the workers are forked: nothing of the index is pickled
+    gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
+    try:
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+            return {pid: found for part in pool.map(_alike_inherited, chunks) for pid, found in part}
+    finally:
+        gc.unfreeze()
+        _INHERITED = None
+
+
+def _alike_inherited(ids: list[str]) -> list[tuple[str, list[Similar]]]:
+    assert _INHERITED is not None, "called in a worker forked by _similar"
+    return _alike(_INHERITED, ids)
+
+
+def _alike(index: _Index, ids: list[str]) -> list[tuple[str, list[Similar]]]:
+    """The similar projects of each of these projects, from the index."""
+    out: list[tuple[str, list[Similar]]] = []
+    for pid in ids:
+        if pid not in index.hashes:
+            out.append((pid, []))
             continue
-        dept, mine = dept_of[pid], feats[pid]
+        dept, mine = index.dept_of[pid], index.feats[pid]
         scored = []
-        for other_id in sorted(lsh.query(hashes[pid]))[:MAX_CANDIDATES]:
-            if other_id == pid or dept_of[other_id] == dept:
+        for other_id in sorted(index.lsh.query(index.hashes[pid]))[:MAX_CANDIDATES]:
+            if other_id == pid or index.dept_of[other_id] == dept:
                 continue
-            score = _score(mine, feats[other_id])
+            score = _score(mine, index.feats[other_id])
             if score >= MIN_SIMILARITY:
-                scored.append((-score, -annual[other_id], other_id))
+                scored.append((-score, -index.annual[other_id], other_id))
         scored.sort()
-        out[pid] = [
-            Similar(other_id, -neg, reason(p, by_id[other_id], mine, feats[other_id]))
+        p = index.by_id[pid]
+        found = [
+            Similar(other_id, -neg, reason(p, index.by_id[other_id], mine, index.feats[other_id]))
             for neg, _, other_id in scored[:PER_PROJECT]
         ]
+        out.append((pid, found))
     return out
 
 
