@@ -84,6 +84,27 @@ def test_pages_on_two_processes_make_the_same_site(project, tmp_path, monkeypatc
     serial, cores = _tree(tmp_path / "serial"), _tree(tmp_path / "cores")
     assert len(serial) > 100 and sum(k.endswith("index.html") for k in serial) >= 15
     assert cores == serial
+    # content/'s downloads and API files are linked, not copied; the theme's are copied
+    linked = tmp_path / "cores" / "downloads" / "projects.csv"
+    assert linked.stat().st_ino == (project / "content" / "downloads" / "projects.csv").stat().st_ino
+    assert (tmp_path / "serial" / "downloads" / "projects.csv").stat().st_nlink == 1
+    theme = next((tmp_path / "cores" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert theme.stat().st_nlink == 1
+
+
+def test_a_static_file_that_cannot_be_linked_is_copied(project, tmp_path, monkeypatch):
+    """Across file systems (or where links are refused) the static files are copied, as by
+    mkdocs: the same site."""
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(build_pages.os, "link", refuse)
+    built = _build_both(project, tmp_path)
+    assert built["cores"] == (2, [])
+    assert _tree(tmp_path / "cores") == _tree(tmp_path / "serial")
+    assert (tmp_path / "cores" / "downloads" / "projects.csv").stat().st_nlink == 1
 
 
 def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch):
