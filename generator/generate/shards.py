@@ -320,17 +320,9 @@ def run_shards(
     folders = [root / s.name for s in shards]
     by_name = {s.name: task for s, task in zip(todo, made, strict=True)}
     ready = [by_name.get(f.name, f) for f in folders]
-    build_date = shards[0].build_date if shards else ""
+    args = (ready, downloads, shards[0].build_date if shards else "", table_cache)
     tables: list[Delayed] = [
-        delayed(publish_table, pure=False)(
-            name,
-            formats,
-            ready,
-            downloads,
-            build_date,
-            table_cache,
-            dask_key_name=f"table-{name}-{formats[0]}",
-        )
+        delayed(publish_table, pure=False)(name, formats, *args, dask_key_name=f"table-{name}-{formats[0]}")
         for name, formats in TABLE_TASKS
     ]
     try:
