@@ -97,54 +97,33 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def run_one(factor: int, workers: list[int], build: list[int]) -> dict[str, object]:
-    """One corpus; generate once per worker count, each cold (its own cache and content/),
-    and compare the content/ trees byte for byte; then build the first content/ with the
+def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool = False) -> dict[str, object]:
+    """One corpus; generate once per worker count, each cold (its own cache and content/)
+    and in a process of its own (its peak memory its own, not the corpus-making's), and
+    compare the content/ trees byte for byte; then build the first content/ with the
     builder's pages on each of `build`'s process counts, and compare those sites."""
-    from generator.generate import run_generate
-    from generator.paths import Paths
-
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         n = make_corpus(root, factor)
-        paths = Paths(root)
+        made_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         runs = []
         for w in workers:
-            content = root / f"content-{w}"
-            shutil.copytree(root / "content", content)
-            settings = Settings(root=paths.root, cache=root / f"cache-{w}", workers=w)
-            t0 = time.perf_counter()
-            gen = run_generate(settings, content=content)
-            seconds = round(time.perf_counter() - t0, 1)
-            per_worker: dict[str, int] = {}
-            for r in gen.shard_results:
-                per_worker[r.worker] = max(per_worker.get(r.worker, 0), r.peak_mb)
-            made = [r.seconds for r in gen.shard_results if not r.cached]
-            runs.append(
-                {
-                    "workers": w,
-                    "generate_s": seconds,
-                    "steps": gen.seconds,
-                    "pages": gen.pages,
-                    "shards": len(gen.shard_results),
-                    "shard_s_mean": round(sum(made) / max(1, len(made)), 2),
-                    "shard_s_max": max(made, default=0),
-                    "worker_peak_mb": sorted(per_worker.values(), reverse=True),
-                    "main_peak_mb_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                    "digest": _tree_digest(content),
-                }
-            )
+            shutil.copytree(root / "content", root / f"content-{w}")
+            command = [sys.executable, __file__, "--generate-here", str(root), str(w)]
+            command += ["--default-gc"] if default_gc else []
+            out = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
             # as soon as it is known: a long run killed later keeps its figures
             print(json.dumps(runs[-1], ensure_ascii=False), file=sys.stderr, flush=True)
-            shutil.rmtree(settings.cache, ignore_errors=True)  # what this run made: not needed again
+            shutil.rmtree(root / f"cache-{w}", ignore_errors=True)  # what this run made: not needed again
             if w != workers[0]:
-                shutil.rmtree(content, ignore_errors=True)
+                shutil.rmtree(root / f"content-{w}", ignore_errors=True)
         out: dict[str, object] = {
             "factor": factor,
             "projects": n,
             "runs": runs,
             "identical": len({r["digest"] for r in runs}) == 1,
-            "main_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "main_peak_rss_mb": made_peak,
         }
         if build:
             shutil.rmtree(root / "content")
@@ -155,6 +134,38 @@ def run_one(factor: int, workers: list[int], build: list[int]) -> dict[str, obje
         # printed before the scratch tree (a million files at 100×) is deleted
         print(json.dumps(out), flush=True)
         return out
+
+
+def generate_here(root: Path, w: int) -> dict[str, object]:
+    """generate on `root`'s corpus with w workers into content-<w>, in this process."""
+    from generator.generate import run_generate
+
+    content = root / f"content-{w}"
+    settings = Settings(root=root, cache=root / f"cache-{w}", workers=w)
+    t0 = time.perf_counter()
+    gen = run_generate(settings, content=content)
+    seconds = round(time.perf_counter() - t0, 1)
+    per_worker: dict[str, int] = {}
+    for r in gen.shard_results:
+        per_worker[r.worker] = max(per_worker.get(r.worker, 0), r.peak_mb)
+    made = [r.seconds for r in gen.shard_results if not r.cached]
+    return {
+        "workers": w,
+        "generate_s": seconds,
+        "steps": gen.seconds,
+        "pages": gen.pages,
+        "shards": len(gen.shard_results),
+        "shard_s_mean": round(sum(made) / max(1, len(made)), 2),
+        "shard_s_max": max(made, default=0),
+        "worker_peak_mb": sorted(per_worker.values(), reverse=True),
+        "generate_peak_mb": _process_peak_mb(),
+        "digest": _tree_digest(content),
+    }
+
+
+def _process_peak_mb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return round(int(re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M).group(1)) / 1024)  # type: ignore[union-attr]
 
 
 def _build_option(args: list[str], workers: str) -> list[int]:
@@ -183,15 +194,13 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
     t0 = time.perf_counter()
     settings = Settings(root=root, strict=False, workers=workers, cache=root / f"cache-build-{workers}")
     built = build_site(settings, site_dir=root / f"site-{workers}")
-    status = Path("/proc/self/status").read_text()
-    main_peak = int(re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M).group(1))  # type: ignore[union-attr]
     return {
         "workers": workers,
         "build_s": round(time.perf_counter() - t0, 1),
         "pages": built.pages,
         "site_mb": round(built.bytes / 1e6, 1),
         "warnings": len(built.warnings),
-        "main_peak_mb": round(main_peak / 1024),
+        "main_peak_mb": _process_peak_mb(),
         "worker_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
 
@@ -207,14 +216,14 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
             print(out.stderr[-3000:])
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['factor']}x: {r['projects']} projects, main process peak {r['main_peak_rss_mb']} MB")
+        print(f"{r['factor']}x: {r['projects']} projects, peak {r['main_peak_rss_mb']} MB making the corpus")
         for run in r["runs"]:
             steps = ", ".join(f"{k} {v} s" for k, v in run["steps"].items())
             print(
                 f"  {run['workers']} worker(s): generate {run['generate_s']} s ({steps}); "
                 f"{run['pages']} pages, "
                 f"{run['shards']} shards (mean {run['shard_s_mean']} s, longest {run['shard_s_max']} s); "
-                f"worker peaks {run['worker_peak_mb']} MB"
+                f"peak {run['generate_peak_mb']} MB (its process), workers {run['worker_peak_mb']} MB"
             )
         print(f"  content/ identical across worker counts: {r['identical']}")
         for b in r.get("builds", []):
@@ -235,12 +244,15 @@ if __name__ == "__main__":
 
         batch_gc()  # as `budget-site build` runs
         print(json.dumps(build_site_here(Path(args[1]), int(args[2]))))
-    elif args[:1] == ["--one"]:
+    elif args[:1] == ["--generate-here"]:
         if "--default-gc" not in args:  # as `budget-site` runs generate (generator.cli.run)
             from generator.cli import batch_gc
 
             batch_gc()
-        run_one(int(args[1]), [int(w) for w in args[2].split(",")], _build_option(args, args[2]))
+        print(json.dumps(generate_here(Path(args[1]), int(args[2])), ensure_ascii=False))
+    elif args[:1] == ["--one"]:
+        workers = [int(w) for w in args[2].split(",")]
+        run_one(int(args[1]), workers, _build_option(args, args[2]), "--default-gc" in args)
     else:
         default_gc = "--default-gc" in args
         given = [a for a in args if not a.startswith("--")]
