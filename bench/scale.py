@@ -109,12 +109,8 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
         runs = []
         for w in workers:
             shutil.copytree(root / "content", root / f"content-{w}")
-            command = [sys.executable, __file__, "--generate-here", str(root), str(w)]
-            command += ["--default-gc"] if default_gc else []
-            out = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            # as soon as it is known: a long run killed later keeps its figures
-            print(json.dumps(runs[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+            flags = ["--default-gc"] if default_gc else []
+            runs.append(_in_child("--generate-here", str(root), str(w), *flags))
             shutil.rmtree(root / f"cache-{w}", ignore_errors=True)  # what this run made: not needed again
             if w != workers[0]:
                 shutil.rmtree(root / f"content-{w}", ignore_errors=True)
@@ -122,15 +118,17 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
             "factor": factor,
             "projects": n,
             "runs": runs,
-            "identical": len({r["digest"] for r in runs}) == 1,
-            "main_peak_rss_mb": made_peak,
+            **({"identical": len({r["digest"] for r in runs}) == 1} if len(runs) > 1 else {}),
+            "corpus_peak_mb": made_peak,
         }
         if build:
             shutil.rmtree(root / "content")
             (root / f"content-{workers[0]}").rename(root / "content")
             builds = [_build_in_child(root, w) for w in build]
             digests = {_tree_digest(root / f"site-{w}") for w in build}
-            out.update(builds=builds, sites_identical=len(digests) == 1)
+            out.update(builds=builds)
+            if len(build) > 1:  # one site is identical to nothing
+                out.update(sites_identical=len(digests) == 1)
         # printed before the scratch tree (a million files at 100×) is deleted
         print(json.dumps(out), flush=True)
         return out
@@ -178,14 +176,20 @@ def _build_option(args: list[str], workers: str) -> list[int]:
     return []
 
 
-def _build_in_child(root: Path, workers: int) -> dict[str, object]:
-    """build_site in a process of its own (its peak memory its own), the pages on `workers`
-    processes: seconds, and the peak resident set of the main process and of its workers."""
-    command = [sys.executable, __file__, "--build-site", str(root), str(workers)]
+def _in_child(*args: str) -> dict[str, object]:
+    """This script run with `args` in a process of its own (its peak memory its own): the
+    JSON figures it prints last, printed again at once (a long run killed later keeps them)."""
+    command = [sys.executable, __file__, *args]
     out = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    print(json.dumps(result), file=sys.stderr, flush=True)
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
     return result
+
+
+def _build_in_child(root: Path, workers: int) -> dict[str, object]:
+    """build_site with its pages on `workers` processes: seconds, and the peak resident set
+    of the main process and of its workers."""
+    return _in_child("--build-site", str(root), str(workers))
 
 
 def build_site_here(root: Path, workers: int) -> dict[str, object]:
@@ -216,7 +220,7 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
             print(out.stderr[-3000:])
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['factor']}x: {r['projects']} projects, peak {r['main_peak_rss_mb']} MB making the corpus")
+        print(f"{r['factor']}x: {r['projects']} projects, peak {r['corpus_peak_mb']} MB making the corpus")
         for run in r["runs"]:
             steps = ", ".join(f"{k} {v} s" for k, v in run["steps"].items())
             print(
@@ -225,7 +229,8 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
                 f"{run['shards']} shards (mean {run['shard_s_mean']} s, longest {run['shard_s_max']} s); "
                 f"peak {run['generate_peak_mb']} MB (its process), workers {run['worker_peak_mb']} MB"
             )
-        print(f"  content/ identical across worker counts: {r['identical']}")
+        if "identical" in r:  # one worker count: nothing to compare
+            print(f"  content/ identical across worker counts: {r['identical']}")
         for b in r.get("builds", []):
             print(
                 f"  builder, pages on {b['workers']} process(es): {b['build_s']} s, {b['pages']} pages, "
