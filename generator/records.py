@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.model import Record, safe_code
+from generator.model import Record, Shared, safe_code, share_common
 from generator.parse_cache import ParseCache
 from generator.paths import Paths
 from generator.problems import Report
@@ -356,6 +356,7 @@ def load_records(paths: Paths, report: Report) -> Loaded:
     if not files:
         report.add("no-records", paths.rel(paths.records))
     cache = ParseCache(paths)
+    shared = Shared()  # what the records share (share_common): dropped when all are loaded
     # a batch at a time: the texts and parses of one batch are dropped before the next,
     # so memory holds the records, not every file's text and parse as well
     for start in range(0, len(files), LOAD_BATCH):
@@ -369,6 +370,7 @@ def load_records(paths: Paths, report: Report) -> Loaded:
             if record is None:
                 out.skipped.append(paths.rel(path))
             else:
+                share_common(record, shared)
                 out.records.append(record)
         for _ in parsed:  # its end: the batch's new parses are cached
             pass

@@ -273,3 +273,67 @@ def test_records_parsed_on_a_pool_come_out_as_parsed_in_one_process(tmp_path, mo
         ("invalid-value", "2024-test-6", 43),
         ("id-filename", "2024-test-8", 1),
     ]
+
+
+def test_loaded_records_share_what_repeats_and_keep_their_values(tmp_path):
+    """load_records lets records share their fields sets and short strings (model.share_common):
+    every value and dump is that of the record as validated, assigning a field a record file
+    gave still works, and assigning an optional field it left out is an error (the set is
+    shared: it would mark the field given in every record) that leaves the others' sets as they were."""
+    import pickle
+
+    import pytest
+
+    from generator.model import Flag, SharedFields
+    from generator.records import load_records
+
+    paths = Paths(tmp_path)
+    paths.records.mkdir(parents=True)
+    made = []
+    for n in range(3):
+        rows = [
+            Indicator(scope="period", level1="产出指标", level2="数量指标", name=f"指标{k}", value="100%")
+            for k in range(2)
+        ]
+        if n == 2:
+            rows.append(
+                Indicator(
+                    scope="annual",
+                    level1="产出指标",
+                    level2="质量指标",
+                    name="合格率",
+                    value="≥95%",
+                    extra={"权重": "10"},
+                )
+            )
+        rec = Record(
+            project_id=f"2024-test-{n}-0123456789",
+            project_name=f"项目{n}",
+            overview="很长的项目概况，" * 10,
+            indicators=rows,
+            source=SourceRef(file="x.txt", line_start=1, line_end=2),
+        )
+        rec.flag("category_unmarked", 3)
+        (paths.records / f"{rec.project_id}.yaml").write_text(dump_record(rec.to_dict()), encoding="utf-8")
+        made.append(Record.model_validate(rec.to_dict()))
+    report = Report()
+    loaded = load_records(paths, report).records
+    assert not report.problems
+    assert loaded == made
+    assert [r.model_dump() for r in loaded] == [r.model_dump() for r in made]
+    assert [r.model_dump_json() for r in loaded] == [r.model_dump_json() for r in made]
+    first, _, third = loaded
+    plain, weighted = first.indicators[0], third.indicators[2]
+    assert plain.__pydantic_fields_set__ is third.indicators[0].__pydantic_fields_set__
+    assert isinstance(plain.__pydantic_fields_set__, SharedFields)
+    assert plain.model_fields_set == made[0].indicators[0].model_fields_set  # "extra" not given
+    assert weighted.model_fields_set == made[2].indicators[2].model_fields_set != plain.model_fields_set
+    assert plain.level1 is weighted.level1 and first.quality_flags[0] is third.quality_flags[0]
+    assert first.overview is not third.overview  # long texts are each their own
+    assert pickle.loads(pickle.dumps(loaded)) == made
+    first.clear_flags(["category_unmarked"])  # a field the file gave: assigned as before
+    first.add_note(Flag(code="category_unmarked", message="重新标注", line=4))
+    assert first.quality_notes[0].message == "重新标注" and third.quality_notes[0].message != "重新标注"
+    with pytest.raises(TypeError, match="extra"):
+        plain.extra = {"权重": "5"}
+    assert "extra" not in third.indicators[0].model_fields_set
