@@ -117,6 +117,7 @@ def _write_all(
     cores = settings.workers or os.cpu_count() or 1
     found = similar_projects(corpus, paths.cache / "similar.pickle", cores) if settings.similar else {}
     similar = similar_links(corpus, found)
+    del found  # the links hold what the pages show
     clock["similar"] = time.perf_counter()
     compiled = paths.cache / "jinja"  # the templates' bytecode
     planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled)

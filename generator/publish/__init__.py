@@ -115,10 +115,9 @@ def prune_cache(cache: Path, used: set[str]) -> None:
 
 
 def _describe(path: Path, content: Path, rows: int) -> PublishedFile:
-    data = path.read_bytes()
-    return PublishedFile(
-        path.relative_to(content).as_posix(), rows, len(data), hashlib.sha256(data).hexdigest()
-    )
+    with path.open("rb") as f:  # read in blocks: indicators.json is hundreds of MB at 100×
+        digest = hashlib.file_digest(f, "sha256")
+    return PublishedFile(path.relative_to(content).as_posix(), rows, path.stat().st_size, digest.hexdigest())
 
 
 def _tables_for(projects: list[Record], depts: list[Department]) -> dict[str, list[dict[str, Any]]]:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -293,4 +294,6 @@ def write_zip(path: Path, folder: Path, names: list[str], readme: str, build_dat
         for name in sorted(names):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, (folder / name).read_bytes())
+            info.file_size = (folder / name).stat().st_size  # so zipfile knows if ZIP64 is needed
+            with (folder / name).open("rb") as src, z.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)  # a block at a time, never a whole table

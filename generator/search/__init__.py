@@ -281,17 +281,19 @@ def run_search_index(
     the pages' (split by bucket), bucket by bucket (search.merge.merge_parts). `store`: the
     mirror of the index's files (write_index_entries)."""
     docs = documents(corpus, content)
+    write_listing(docs_file, analysis.harvest_dictionary(corpus.projects), docs)
+    n_docs = len(docs)
     if merge is None:
         stored, found = postings.postings(docs, workers)
         files, size = write_browser_index(stored, found, content / "search", corpus, store)
     else:
         index = {d.id: n for n, d in enumerate(docs)}
         pages = split_weights(d for d in docs if d.kind == "page")  # the shards weigh the rest
-        entries = merge(index, len(docs), pages)
         stored = [postings.stored(d) for d in docs]
+        del docs  # the texts (a record's worth each) are not held while the entries are merged
+        entries = merge(index, n_docs, pages)
         files, size = write_index_entries(stored, entries, content / "search", corpus, store)
-    write_listing(docs_file, analysis.harvest_dictionary(corpus.projects), docs)
-    return SearchOutcome(len(docs), files, size)
+    return SearchOutcome(n_docs, files, size)
 
 
 def write_listing(docs_file: Path, dictionary: Any, docs: list[engine.Doc]) -> None:
