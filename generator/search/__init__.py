@@ -212,7 +212,8 @@ def write_index_entries(
 ) -> tuple[int, int]:
     """Write the grams' entries (entry_json) in shard files, and the display fields. With
     `store` (a generator.mirror.Mirror's folder), a file as it was at the last run is
-    linked from there, not created again: after one correction most are."""
+    linked from there, not created again: after one correction most are. `entries` is
+    emptied as its entries go into the shard files (the index is not held twice)."""
     shutil.rmtree(out, ignore_errors=True)
     (out / "t").mkdir(parents=True)
     (out / "d").mkdir()
@@ -223,7 +224,7 @@ def write_index_entries(
     shards: dict[int, list[str]] = {}
     for term in sorted(entries):
         shards.setdefault(fnv1a(term) % n_shards, []).append(
-            f"{encode_basestring(term)}:{entries[term]}"  # json.dumps(term, ensure_ascii=False), in C
+            f"{encode_basestring(term)}:{entries.pop(term)}"  # json.dumps(term, ensure_ascii=False), in C
         )
     files, size = 0, 0
     mirror = Mirror(out, store)
