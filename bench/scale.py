@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -134,6 +135,43 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
         return out
 
 
+class Descendants:
+    """The peak resident memory (VmHWM) of each process this one starts while in the `with`
+    block, read every `every` seconds: the Dask workers (shards and corpus-wide tables, whose
+    own reports cover the shards only), the YAML parsing pool, 相似项目's forked workers. A
+    forked process's figure counts the pages it shares with this one."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every, self.peaks = every, {}  # pid -> MB
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        import psutil  # a dependency of dask.distributed
+
+        me = psutil.Process()
+        while not self._stop.wait(self.every):
+            for child in me.children(recursive=True):
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                except OSError:  # ended meanwhile
+                    continue
+                if found := re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M):
+                    mb = round(int(found.group(1)) / 1024)
+                    self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), mb)
+
+    def __enter__(self) -> Descendants:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def top(self, n: int = 6) -> list[int]:
+        return sorted(self.peaks.values(), reverse=True)[:n]
+
+
 def generate_here(root: Path, w: int) -> dict[str, object]:
     """generate on `root`'s corpus with w workers into content-<w>, in this process."""
     from generator.generate import run_generate
@@ -141,7 +179,8 @@ def generate_here(root: Path, w: int) -> dict[str, object]:
     content = root / f"content-{w}"
     settings = Settings(root=root, cache=root / f"cache-{w}", workers=w)
     t0 = time.perf_counter()
-    gen = run_generate(settings, content=content)
+    with Descendants() as children:
+        gen = run_generate(settings, content=content)
     seconds = round(time.perf_counter() - t0, 1)
     per_worker: dict[str, int] = {}
     for r in gen.shard_results:
@@ -157,6 +196,7 @@ def generate_here(root: Path, w: int) -> dict[str, object]:
         "shard_s_max": max(made, default=0),
         "worker_peak_mb": sorted(per_worker.values(), reverse=True),
         "generate_peak_mb": _process_peak_mb(),
+        "children_peak_mb": children.top(),
         "digest": _tree_digest(content),
     }
 
@@ -197,7 +237,8 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
 
     t0 = time.perf_counter()
     settings = Settings(root=root, strict=False, workers=workers, cache=root / f"cache-build-{workers}")
-    built = build_site(settings, site_dir=root / f"site-{workers}")
+    with Descendants() as children:
+        built = build_site(settings, site_dir=root / f"site-{workers}")
     return {
         "workers": workers,
         "build_s": round(time.perf_counter() - t0, 1),
@@ -205,6 +246,7 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
         "site_mb": round(built.bytes / 1e6, 1),
         "warnings": len(built.warnings),
         "main_peak_mb": _process_peak_mb(),
+        "children_peak_mb": children.top(),
         "worker_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
 
@@ -227,7 +269,8 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
                 f"  {run['workers']} worker(s): generate {run['generate_s']} s ({steps}); "
                 f"{run['pages']} pages, "
                 f"{run['shards']} shards (mean {run['shard_s_mean']} s, longest {run['shard_s_max']} s); "
-                f"peak {run['generate_peak_mb']} MB (its process), workers {run['worker_peak_mb']} MB"
+                f"peak {run['generate_peak_mb']} MB (its process), workers {run['worker_peak_mb']} MB; "
+                f"largest peaks of the processes it started (polled) {run.get('children_peak_mb')} MB"
             )
         if "identical" in r:  # one worker count: nothing to compare
             print(f"  content/ identical across worker counts: {r['identical']}")
@@ -236,7 +279,7 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
                 f"  builder, pages on {b['workers']} process(es): {b['build_s']} s, {b['pages']} pages, "
                 f"{b['warnings']} warnings, "
                 f"site {b['site_mb']} MB, peak {b['main_peak_mb']} MB (main), "
-                f"{b['worker_peak_mb']} MB (workers)"
+                f"{b['worker_peak_mb']} MB (workers; polled: {b.get('children_peak_mb')} MB)"
             )
         if "sites_identical" in r:
             print(f"  site/ identical across process counts: {r['sites_identical']}")
