@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from generator.settings import Settings
 
@@ -142,7 +143,7 @@ class Descendants:
     forked process's figure counts the pages it shares with this one."""
 
     def __init__(self, every: float = 0.5) -> None:
-        self.every, self.peaks = every, {}  # pid -> MB
+        self.every, self.peaks, self.kinds = every, {}, {}  # pid -> MB, pid -> how it was started
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -159,6 +160,17 @@ class Descendants:
                 if found := re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M):
                     mb = round(int(found.group(1)) / 1024)
                     self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), mb)
+                    if child.pid not in self.kinds:
+                        self.kinds[child.pid] = self._kind(child)
+
+    @staticmethod
+    def _kind(child: Any) -> str:
+        """spawned: a fresh interpreter (Dask's workers); forked: a copy of its parent (the
+        YAML pool, 相似项目's workers), whose peak counts the pages it shares."""
+        try:
+            return "forked" if child.cmdline() == child.parent().cmdline() else "spawned"
+        except Exception:  # ended meanwhile
+            return "?"
 
     def __enter__(self) -> Descendants:
         self._thread.start()
@@ -168,8 +180,9 @@ class Descendants:
         self._stop.set()
         self._thread.join()
 
-    def top(self, n: int = 6) -> list[int]:
-        return sorted(self.peaks.values(), reverse=True)[:n]
+    def top(self, n: int = 6) -> list[str]:
+        largest = sorted(self.peaks, key=lambda pid: -self.peaks[pid])[:n]
+        return [f"{self.peaks[pid]} ({self.kinds.get(pid, '?')})" for pid in largest]
 
 
 def generate_here(root: Path, w: int) -> dict[str, object]:
