@@ -309,52 +309,6 @@ class Record(Model):
         return out
 
 
-class SharedFields(frozenset[str]):
-    """The fields set of many loaded models, shared (share_common). Pydantic adds a field's
-    name here when the field is assigned: a no-op for a field already set, as all are but an
-    absent OPTIONAL one. Assigning that one to a loaded model is an error (raised after
-    pydantic stored the value), never marked as given in every model sharing the set."""
-
-    def add(self, name: str) -> None:
-        if name not in self:
-            raise TypeError(f"字段 {name} 未在记录文件中给出；已载入的记录不可补设此字段")
-
-
-@dataclass
-class Shared:
-    """What loaded models share: one fields set per model and set of fields, one object per
-    short string (share_common)."""
-
-    fields: dict[tuple[type, frozenset[str]], SharedFields] = field(default_factory=dict)
-    strings: dict[str, str] = field(default_factory=dict)
-
-
-SHARED_MAX = 24  # characters: names, units, values, codes repeat; longer texts rarely do
-
-
-def share_common(model: BaseModel, shared: Shared) -> None:
-    """Let a validated model and the models inside it share what repeats across records:
-    the set of fields given (pydantic keeps one set per instance, about 700 bytes for an
-    indicator: pydantic-core issue #1758) and short strings (指标 levels, units, values,
-    flag codes). Values are unchanged; 51,300 records take about half the memory."""
-    given = model.__pydantic_fields_set__
-    key = (type(model), frozenset(given))
-    object.__setattr__(model, "__pydantic_fields_set__", shared.fields.setdefault(key, SharedFields(given)))
-    values = model.__dict__
-    for name, value in values.items():
-        if type(value) is str:
-            if len(value) <= SHARED_MAX:
-                values[name] = shared.strings.setdefault(value, value)
-        elif isinstance(value, BaseModel):
-            share_common(value, shared)
-        elif type(value) is list:
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    share_common(item, shared)
-                elif type(item) is str and len(item) <= SHARED_MAX:
-                    value[i] = shared.strings.setdefault(item, item)
-
-
 def safe_code(code: str) -> str:
     """A department code as it may appear in ids, keys and file names: [a-z0-9] only."""
     return re.sub(r"[^0-9a-z]", "", code.lower())[:20] or "0"

@@ -29,11 +29,12 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from generator.model import Record, Shared, safe_code, share_common
+from generator.model import Record, safe_code
 from generator.parse_cache import ParseCache
 from generator.paths import Paths
 from generator.problems import Report
 from generator.schema_errors import describe, dotted, error_code, field_path, line_of, yaml_problem
+from generator.sharing import Shared, share_common
 
 # ---------------------------------------------------------------- ids
 

@@ -284,8 +284,9 @@ def test_loaded_records_share_what_repeats_and_keep_their_values(tmp_path):
 
     import pytest
 
-    from generator.model import Flag, SharedFields
+    from generator.model import Flag
     from generator.records import load_records
+    from generator.sharing import SharedFields
 
     paths = Paths(tmp_path)
     paths.records.mkdir(parents=True)
