@@ -25,6 +25,12 @@ class SharedFields(frozenset[str]):
         if name not in self:
             raise TypeError(f"字段 {name} 未在记录文件中给出；已载入的记录不可补设此字段")
 
+    def __copy__(self) -> set[str]:  # a model's copy (model_copy) gets a set of its own
+        return set(self)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> set[str]:
+        return set(self)
+
 
 @dataclass
 class Shared:

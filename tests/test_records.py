@@ -338,3 +338,6 @@ def test_loaded_records_share_what_repeats_and_keep_their_values(tmp_path):
     with pytest.raises(TypeError, match="extra"):
         plain.extra = {"权重": "5"}
     assert "extra" not in third.indicators[0].model_fields_set
+    copied = third.indicators[0].model_copy(update={"extra": {"权重": "5"}})  # a set of its own
+    assert "extra" in copied.model_fields_set and "extra" not in third.indicators[0].model_fields_set
+    assert third.model_copy(deep=True) == third
