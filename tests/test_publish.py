@@ -346,3 +346,42 @@ def test_a_column_is_as_wide_as_its_widest_text(texts):
     from generator.publish.writers import WIDEST, _column_width, _display_width
 
     assert _column_width(texts) == min(WIDEST, max(8, max(_display_width(t) for t in texts) + 2))
+
+
+_cell = st.one_of(
+    st.none(),
+    text,
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e-05, -1.5e-07, 0.0001, "=1+1", "0.00001x", "第\r\n二行", ""]),
+)
+_COLUMNS = (
+    Column("a", "string", "甲", ""),
+    Column("b", "number", "乙", ""),
+    Column("c", "string", "丙", ""),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"a": _cell, "b": _cell, "c": _cell, "extra": _cell}), max_size=9))
+def test_csv_and_json_downloads_written_in_parts_are_the_text_of_one_piece(tmp_path_factory, rows):
+    """write_csv writes as the rows come and write_json a few rows at a time (a corpus-wide
+    table is hundreds of MB): the bytes are those of the whole table's text at once."""
+    import generator.publish.writers as writers
+
+    folder = tmp_path_factory.mktemp("parts")
+    old = writers.JSON_ROWS
+    writers.JSON_ROWS = 2  # several parts, the last one shorter or whole
+    try:
+        writers.write_json(folder / "t.json", _COLUMNS, rows, "2024-01-01")
+    finally:
+        writers.JSON_ROWS = old
+    data = [{c.name: r[c.name] for c in _COLUMNS} for r in rows]
+    whole = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    assert (folder / "t.json").read_bytes() == whole.encode("utf-8")
+    write_csv(folder / "t.csv", _COLUMNS, rows, "2024-01-01")
+    expected = io.StringIO()
+    out = csv.writer(expected, lineterminator="\r\n")
+    out.writerow([c.name for c in _COLUMNS])
+    out.writerows([writers.cell_text(c, r[c.name]) for c in _COLUMNS] for r in rows)
+    assert (folder / "t.csv").read_bytes() == ("\ufeff" + expected.getvalue()).encode("utf-8")

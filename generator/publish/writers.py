@@ -4,7 +4,6 @@ given build date: no timestamps from the clock, entries in a fixed order."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import shutil
@@ -21,6 +20,7 @@ from generator.publish.schema import PRIMARY_KEYS, TABLE_DESCRIPTIONS, TABLE_TIT
 from generator.quality import QUALITY_FLAGS
 
 IN_MEMORY_ROWS = 20_000
+JSON_ROWS = 10_000  # rows a JSON download's text is made of at a time
 WIDEST = 60  # an XLSX column's widest (characters)
 SHEET_ROWS = 1_048_576 - 2  # data rows an XLSX sheet holds under its two header rows
 # a spreadsheet runs a cell starting with one of these as a formula (CSV injection)
@@ -77,13 +77,13 @@ def cell_text(column: Column, value: Any) -> str:
 
 
 def write_csv(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly; CRLF line ends."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([cell_text(c, row[c.name]) for c in columns])
-    path.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly; CRLF line ends.
+    Written as the rows come (a corpus-wide table is hundreds of MB: never held as text)."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([c.name for c in columns])
+        writer.writerows([cell_text(c, row[c.name]) for c in columns] for row in rows)
 
 
 def _display_width(text: str) -> int:
@@ -178,8 +178,19 @@ def _write_sheet(
 
 
 def write_json(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
-    data = [{c.name: row[c.name] for c in columns} for row in rows]
-    path.write_text(json_text(data) + "\n", encoding="utf-8")
+    """json_text of the rows (the table's columns), written JSON_ROWS rows at a time: the
+    same text as json_text of them all, but never the whole table's text in memory. Each
+    part's text is "[\\n" + its rows + "\\n]"; the parts' rows are joined as one list's."""
+    with path.open("w", encoding="utf-8") as out:
+        if not rows:
+            out.write("[]\n")
+            return
+        out.write("[\n")
+        for start in range(0, len(rows), JSON_ROWS):
+            chunk = rows[start : start + JSON_ROWS]
+            part = json_text([{c.name: row[c.name] for c in columns} for row in chunk])
+            out.write((",\n" if start else "") + part[2:-2])
+        out.write("\n]\n")
 
 
 def _field(c: Column) -> dict[str, Any]:
