@@ -12,6 +12,7 @@ import copy
 import difflib
 import functools
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -230,6 +231,28 @@ def served_text(paths: Paths, source: Source) -> tuple[str, list[str]] | None:
         return cached.stem, cached.read_text(encoding="utf-8").split("\n")
     doc = read_document(paths, source, Report())  # its problems are extract's to report
     return (doc.sha256, doc.lines) if doc else None
+
+
+def served_copy(paths: Paths, source: Source, store: Path, version: str) -> tuple[str, Path] | None:
+    """A document's SHA-256 and a file in `store` holding the bytes served for it (a BOM and
+    served_text's lines), named by the SHA-256 and `version` (the code's): made when missing,
+    so the text is decoded once, and held by no process afterwards."""
+    path = paths.raw / source.file
+    if not path.is_file():
+        return None
+    made = store / f"{hashlib.sha256(path.read_bytes()).hexdigest()}-{version}.txt"
+    if made.is_file():
+        return made.name.split("-", 1)[0], made
+    found = served_text(paths, source)
+    if found is None:
+        return None
+    sha, lines = found
+    made = store / f"{sha}-{version}.txt"
+    store.mkdir(parents=True, exist_ok=True)
+    part = made.with_name(f".{made.name}.{os.getpid()}")
+    part.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+    os.replace(part, made)  # whole or not at all
+    return sha, made
 
 
 def read_document(paths: Paths, source: Source, report: Report) -> Document | None:

@@ -91,3 +91,43 @@ def test_a_large_region_is_split_by_departments(serial: Settings, monkeypatch: p
         if len(region.projects) > 2:
             assert len(mine) > 1
     assert len({s.name for s in planned}) == len(planned)
+
+
+def test_served_copies_are_made_once_and_are_the_documents_text(
+    serial: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each document's served copy is its BOM and served_text's lines, written once into
+    .cache/served/ (no process holds the texts); a later run copies it from there without
+    decoding the document again, and a document no longer listed loses its file."""
+    import generator.sources as sources_module
+    from generator.sources import served_text
+
+    settings = _copy_project(serial.root, tmp_path)
+    listed = load_sources(settings.paths, Report()) or []
+    run_generate(settings)
+    store = settings.paths.cache / "served"
+    corpus = build_corpus(load_records(settings.paths, Report()).records, listed)
+    served = {doc.source.file: doc for r in corpus.regions for doc in r.documents}
+    made = sorted(store.iterdir())
+    texts = {s.file: served_text(settings.paths, s) for s in listed}
+    assert len(made) == len({t[0] for t in texts.values() if t is not None}) > 1  # one per text
+    for s in listed:
+        if s.file not in served:  # a document without records has no page to link its copy
+            continue
+        sha, lines = texts[s.file]  # type: ignore[misc]
+        name = sources_module.served_name(s, sha)
+        copy = settings.paths.content / "sources" / name
+        assert copy.read_bytes() == ("\ufeff" + "\n".join(lines)).encode("utf-8"), name
+    before = _hashes(settings.paths.content)
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a document was decoded again")
+
+    monkeypatch.setattr(sources_module, "served_text", refused)
+    shutil.rmtree(settings.paths.cache / "shards")  # every shard made again, from the copies
+    shutil.rmtree(settings.paths.cache / "stamps", ignore_errors=True)  # generate is not skipped
+    (store / f"{'0' * 64}-gone.txt").write_text("a document no longer listed", encoding="utf-8")
+    again = run_generate(settings)
+    assert again.written and not any(r.cached for r in again.shard_results)
+    assert _hashes(settings.paths.content) == before == _hashes(serial.paths.content)
+    assert sorted(store.iterdir()) == made

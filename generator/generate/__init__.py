@@ -34,7 +34,7 @@ from generator.publish import finish_downloads, prune_cache
 from generator.records import Loaded
 from generator.search import run_search_index
 from generator.settings import Settings
-from generator.sources import Source, load_sources, served_text
+from generator.sources import Source, load_sources, served_copy
 from generator.validate import run_validate
 
 GENERATED_DIRS = (
@@ -80,10 +80,19 @@ def _version() -> str:
         return "0"
 
 
-def _documents(settings: Settings, sources: list[Source]) -> dict[str, tuple[str, list[str]]]:
-    """Each listed document that reads: its SHA-256 and the text served for it."""
-    texts = {s.file: served_text(settings.paths, s) for s in sources}
-    return {file: text for file, text in texts.items() if text is not None}
+def _documents(settings: Settings, sources: list[Source]) -> dict[str, tuple[str, Path]]:
+    """Each listed document that reads: its SHA-256 and the file of the text served for it
+    (sources.served_copy, in .cache/served/: a shard copies it; at 100× the texts were 290 MB
+    held by this process). Files of documents no longer listed are removed."""
+    store = (settings.paths.cache / "served").resolve()  # read by the workers, wherever they run
+    version = stamps.code_version()[:16]
+    found = {s.file: served_copy(settings.paths, s, store, version) for s in sources}
+    docs = {file: copy for file, copy in found.items() if copy is not None}
+    kept = {path.name for _, path in docs.values()}
+    for old in store.iterdir() if store.is_dir() else []:
+        if old.name not in kept:
+            old.unlink(missing_ok=True)
+    return docs
 
 
 def _region_warnings(sources: list[Source], corpus: Corpus, settings: Settings, report: Report) -> None:
@@ -107,7 +116,7 @@ def _failure_site(exc: Exception, settings: Settings) -> tuple[str, int, str]:
 
 
 def _write_all(
-    corpus: Corpus, docs: dict[str, tuple[str, list[str]]], settings: Settings, content: Path
+    corpus: Corpus, docs: dict[str, tuple[str, Path]], settings: Settings, content: Path
 ) -> tuple[int, dict[str, float], list[ShardResult]]:
     """Similar projects, then the shards (by region, on Dask); then the national pages and
     the search index from their outputs, while the corpus-wide tables are written on the

@@ -68,7 +68,7 @@ class Shard:
     departments: tuple[str, ...]  # the keys of the departments it makes
     region_level: bool  # it makes the region's page, charts, tables and served copies
     similar: dict[str, list[SimilarLink]]
-    texts: dict[str, list[str]]  # served name -> the lines of our copy of the document
+    texts: dict[str, Path]  # served name -> the file of our copy of the document (served_copy)
     templates: Path
     build_date: str
     compiled: Path | None = None  # Jinja's bytecode cache (pages.environment)
@@ -138,7 +138,7 @@ def shard_key(shard: Corpus, similar: dict[str, list[SimilarLink]], fixed: str) 
 def plan(
     corpus: Corpus,
     similar: dict[str, list[SimilarLink]],
-    docs: dict[str, tuple[str, list[str]]],
+    docs: dict[str, tuple[str, Path]],
     templates: Path,
     build_date: str,
     compiled: Path | None = None,
@@ -212,8 +212,8 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
         )
         if shard.texts:
             (tree / "sources").mkdir()
-            for served, lines in sorted(shard.texts.items()):
-                (tree / "sources" / served).write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+            for served, copy in sorted(shard.texts.items()):
+                shutil.copyfile(copy, tree / "sources" / served)  # a copy: content/ links to it
         tables = publish_shard(depts, regions, tree, shard.build_date, tmp / "rows", table_cache)
         (tmp / "search").mkdir()
         for b, part in enumerate(shard_weights(shard.corpus, depts)):
