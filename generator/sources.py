@@ -240,14 +240,14 @@ def served_copy(paths: Paths, source: Source, store: Path, version: str) -> tupl
     path = paths.raw / source.file
     if not path.is_file():
         return None
-    made = store / f"{hashlib.sha256(path.read_bytes()).hexdigest()}-{version}.txt"
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()  # what served_text names the text by
+    made = store / f"{sha}-{version}.txt"
     if made.is_file():
-        return made.name.split("-", 1)[0], made
+        return sha, made
     found = served_text(paths, source)
     if found is None:
         return None
-    sha, lines = found
-    made = store / f"{sha}-{version}.txt"
+    lines = found[1]
     store.mkdir(parents=True, exist_ok=True)
     part = made.with_name(f".{made.name}.{os.getpid()}")
     part.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")

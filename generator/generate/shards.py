@@ -213,7 +213,9 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
         if shard.texts:
             (tree / "sources").mkdir()
             for served, copy in sorted(shard.texts.items()):
-                shutil.copyfile(copy, tree / "sources" / served)  # a copy: content/ links to it
+                # copied, not linked: content/ links to the tree's file, and a hand edit
+                # there must not reach the store every later run copies from
+                shutil.copyfile(copy, tree / "sources" / served)
         tables = publish_shard(depts, regions, tree, shard.build_date, tmp / "rows", table_cache)
         (tmp / "search").mkdir()
         for b, part in enumerate(shard_weights(shard.corpus, depts)):
