@@ -217,9 +217,13 @@ def _zensical_config(mkdocs_yml: Path, stage: Path, epoch: int) -> dict[str, Any
     theme["custom_dir"] = str(overrides)
     theme.setdefault("variant", "classic")  # Material's look, not Zensical's new "modern" one
     config["theme"] = theme
-    # mkdocs: no plugins listed means no search; Zensical's search is on unless switched off
+    # mkdocs: no plugins listed means no search; Zensical's search is on unless switched off.
+    # budget-pages is mkdocs' only: without it a `body: html` page goes through Markdown,
+    # which passes its HTML through as it is (the same page, only slower)
     plugins = config.get("plugins")
     if plugins is not None:
+        plugins = [p for p in plugins if (p if isinstance(p, str) else next(iter(p), "")) != "budget-pages"]
+        config["plugins"] = plugins
         names = {p if isinstance(p, str) else next(iter(p), "") for p in plugins}
         if "search" not in names:
             config["plugins"] = [*plugins, {"search": {"enabled": False}}]

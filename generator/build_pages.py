@@ -22,9 +22,11 @@ and writes the theme's templates (sitemap.xml, 404.html). Then:
 
 The site is the same bytes as mkdocs' own build of the same config (tests/test_build_pages.py
 compares the two trees, for this project and for a navigation of untitled pages with
-icons). A config with plugins is built by mkdocs itself: a plugin may keep state across
-pages (search does) that the workers would not share; so is a build with one worker, of
-fewer than SERIAL_BELOW pages, or where two writers would write one file.
+icons). A config with plugins other than our budget-pages (which keeps no state across
+pages) is built by mkdocs itself: a plugin may keep state across pages (search does)
+that the workers would not share, and its build-wide events are not run here; so is a
+build with one worker, of fewer than SERIAL_BELOW pages, or where two writers would
+write one file.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
+
+from generator.build_plugin import BudgetPages
 
 SERIAL_BELOW = 100  # pages: fewer are built by mkdocs itself (forking would cost more than it saves)
 CHUNKS_PER_WORKER = 8  # tasks per worker: a chunk of large pages does not hold up the rest
@@ -225,7 +229,7 @@ def build_on_cores(config: Any, workers: int) -> int:
     to `workers` processes; the number of processes that rendered pages (1: mkdocs built
     it). In strict mode, Abort on warnings, as mkdocs; a page that fails raises a
     BuildError naming it."""
-    if workers <= 1 or len(config.plugins):
+    if workers <= 1 or not all(isinstance(p, BudgetPages) for p in config.plugins.values()):
         mkdocs_build.build(config)
         return 1
     counter = CountHandler()

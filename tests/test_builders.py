@@ -112,6 +112,7 @@ def test_zensical_reads_mkdocs_yml_as_mkdocs_does(tmp_path):
     overrides = Path(config["theme"]["custom_dir"])
     assert (overrides / "partials" / "languages" / "custom.html").is_file()
     assert {"search": {"enabled": False}} in config["plugins"]  # mkdocs.yml lists no search plugin
+    assert "budget-pages" not in config["plugins"]  # mkdocs' own: Zensical renders those pages as Markdown
     assert (config["docs_dir"], config["site_dir"]) == ("content", "site")
     # what only mkdocs has in its template context is spelt out, from the same epoch
     shim = _mkdocs_context_shim("{{ build_date_utc.strftime('%Y-%m-%d') }}", Settings().epoch)

@@ -28,6 +28,7 @@ from generator.generate.pages import write_national_pages
 from generator.generate.runner import Runner
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
+from generator.generate.urls import directory_urls
 from generator.paths import swap_in
 from generator.problems import Problem, Report
 from generator.publish import finish_downloads, prune_cache
@@ -129,7 +130,8 @@ def _write_all(
     del found  # the links hold what the pages show
     clock["similar"] = time.perf_counter()
     compiled = paths.cache / "jinja"  # the templates' bytecode
-    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled)
+    urls = directory_urls(paths.root / "mkdocs.yml")  # the project pages' links follow it
+    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled, urls)
     root, table_cache = paths.cache / "shards", paths.cache / "downloads"
     with Runner(settings.scheduler, settings.workers) as runner:
         results, written = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
@@ -173,7 +175,7 @@ def run_generate(
         paths.sources,
         paths.raw,
         paths.templates,
-        [settings.epoch, settings.similar, _version()],
+        [settings.epoch, settings.similar, _version(), directory_urls(paths.root / "mkdocs.yml")],
     )
     content = content or paths.content
     if (last := stamps.unchanged(paths.cache, "generate", inputs, content)) is not None:

@@ -66,3 +66,11 @@ def link_url(value: object) -> str:
     if not _SAFE_URL.match(s):
         return ""
     return s.replace("(", "%28").replace(")", "%29")
+
+
+def plain_text(value: object) -> str:
+    """Untrusted text as one line of plain text, for an HTML template that escapes what
+    it is given (project.md.j2 autoescapes): control characters dropped, whitespace
+    collapsed, so it never makes a blank line, which would end an HTML block."""
+    s = "" if value is None else str(value)
+    return re.sub(r"\s+", " ", _CONTROL.sub("", s)).strip()

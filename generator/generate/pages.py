@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from generator.corpus import Corpus, Department, Region, annual_total
 from generator.generate import fmt, project_page
@@ -70,6 +71,7 @@ def _environment(templates: Path, compiled: Path | None) -> Environment:
     env.filters.update(
         t=fmt.md_text,
         c=fmt.md_cell,
+        h=fmt.plain_text,  # for an autoescaped HTML body (project.md.j2)
         wan=fmt.wan,
         yuan=fmt.yuan,
         wan_num=lambda v: "—" if v is None else f"{v / 1e4:,.2f}",
@@ -77,9 +79,9 @@ def _environment(templates: Path, compiled: Path | None) -> Environment:
         link_url=fmt.link_url,
         pct=lambda v: f"{v:g}%",
         yaml_str=fmt.front_matter_title,
-        # a quality mark beside what it marks: a space between, nothing when there is none
-        after=lambda mark: f" {mark}" if mark else "",
-        before=lambda mark: f"{mark} " if mark else "",
+        # a quality mark (HTML) beside what it marks: a space between, nothing when there is none
+        after=lambda mark: Markup(" ") + mark if mark else "",
+        before=lambda mark: mark + Markup(" ") if mark else "",
         title=_title,
     )
     return env
@@ -157,12 +159,14 @@ def write_region_pages(
     departments: list[Department],
     regions: list[Region],
     compiled: Path | None = None,
+    directory_urls: bool = True,
 ) -> int:
     """The pages and charts of these departments and their projects, and of these regions
-    (a shard's: a region, or part of one)."""
+    (a shard's: a region, or part of one). `directory_urls`: mkdocs.yml's
+    use_directory_urls, which the links of the project pages' HTML follow."""
     w = _Writer(environment(templates, compiled), content, corpus)
     for p in (p for d in departments for p in d.projects):
-        ctx = project_page.context(p, corpus, similar.get(p.project_id, []))
+        ctx = project_page.context(p, corpus, similar.get(p.project_id, []), directory_urls)
         w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
     for d in departments:
         w.chart(

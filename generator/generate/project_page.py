@@ -1,4 +1,4 @@
-"""What a project page shows, prepared for templates/project.md.j2: the key figures first
+"""What a project page shows, prepared for templates/project.md.j2 (whose body is HTML): the key figures first
 (annual amount, sources of money with their shares, department, region, year, the most
 severe quality flag), then funds in one unit, indicators in the form's order, texts,
 flags, similar projects and the source.
@@ -7,12 +7,18 @@ flags, similar projects and the source.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from html import escape
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.corpus import Corpus, annual_total
-from generator.generate.fmt import md_text, wan, yuan
+from generator.generate.fmt import plain_text, wan, yuan
 from generator.generate.similar import SimilarLink
+from generator.generate.urls import href
 from generator.model import FUND_SOURCES, Flag, Indicator, Record
 from generator.quality import QUALITY_FLAGS
 from generator.quality_codes import DOCUMENT_FLAGS, SEVERITY
@@ -83,7 +89,7 @@ class FundRow:
     period_mark: str = ""
 
 
-def fund_rows(p: Record, marked: dict[str, str] | None = None) -> list[FundRow]:
+def fund_rows(p: Record, marked: Mapping[str, str] | None = None) -> list[FundRow]:
     """The funds table, annual first, as a reader compares this year's money; a flagged
     amount carries its mark (`marks`). A flag on a column's rows as a whole
     ("funds.annual") marks that column's total."""
@@ -107,9 +113,9 @@ def fund_rows(p: Record, marked: dict[str, str] | None = None) -> list[FundRow]:
 _MARK_CLASS = {"严重": "bs-mark-high", "注意": "bs-mark-mid", "提示": "bs-mark-low"}
 
 
-def marks(p: Record) -> dict[str, str]:
+def marks(p: Record) -> dict[str, Markup]:
     """Each flagged part of the record, by its path ("funds.annual.total", "indicators.3",
-    "overview") -> the Markdown of its mark: the most severe flag's severity, linked to
+    "overview") -> the HTML of its mark: the most severe flag's severity, linked to
     that flag's note below, titled with its explanation. The mark is our own text."""
     codes: dict[str, list[str]] = {}
     for f in flags(p):  # most severe first
@@ -124,19 +130,24 @@ def marks(p: Record) -> dict[str, str]:
         first, level = found[0], severity(found[0])
         title = QUALITY_FLAGS.get(first, first).replace('"', "”").rstrip("。")
         more = f"，另有 {len(found) - 1} 类" if len(found) > 1 else ""
-        out[key] = f'[⚠ {level}](#flag-{first} "{title}{more}"){{ .bs-mark .{_MARK_CLASS[level]} }}'
+        out[key] = Markup(
+            f'<a class="bs-mark {_MARK_CLASS[level]}" href="#flag-{escape(first)}" '
+            f'title="{escape(title + more)}">⚠ {level}</a>'
+        )
     return out
 
 
-def wan_cell(amount: float | int | None) -> str:
+def wan_cell(amount: float | int | None) -> Markup:
     """An amount in 万元 with two decimals, the yuan on hover; "—" when not printed.
     Numbers only: nothing from a document reaches this HTML."""
     if amount is None:
-        return "—"
-    return f'<span title="{yuan(amount)}">{amount / 1e4:,.2f}</span>'
+        return Markup("—")
+    return Markup(f'<span title="{yuan(amount)}">{amount / 1e4:,.2f}</span>')
 
 
-def _grouped(indicators: list[tuple[Indicator, list[int]]], marked: dict[str, str]) -> list[dict[str, Any]]:
+def _grouped(
+    indicators: list[tuple[Indicator, list[int]]], marked: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """Show level 1 and level 2 only on the first row of their group; a row carries the
     mark of any record row it stands for (both sides' when one table shows both)."""
     out, last1, last2 = [], None, None
@@ -153,7 +164,7 @@ def _grouped(indicators: list[tuple[Indicator, list[int]]], marked: dict[str, st
 
 
 def indicator_tables(
-    p: Record, marked: dict[str, str] | None = None
+    p: Record, marked: Mapping[str, str] | None = None
 ) -> list[tuple[str, list[dict[str, Any]], bool]]:
     m = marked or {}
     keys = ("level1", "level2", "name", "value", "description", "basis")
@@ -190,18 +201,19 @@ def _related(f: FlagView, corpus: Corpus) -> list[tuple[str, str]]:
     return [(corpus.titles[i], i) for i in ids]
 
 
-def note_md(note: Flag, served: str) -> str:
-    """A flag's note as Markdown: its text escaped, and the source line it cites linked to
+def note_html(note: Flag, served: str, link: Callable[[str], str]) -> Markup:
+    """A flag's note as HTML: its text escaped, and the source line it cites linked to
     our copy of the document opened at that line (the note's leading "第 N 行", else a
     trailing one)."""
-    text = md_text(note.message)
+    text = escape(plain_text(note.message))
     if not note.line:
-        return text
+        return Markup(text)
     where = f"第 {note.line:,} 行"
-    link = f"[{where}](../source.md?doc={served}&lines={note.line}-{note.line})" if served else where
+    target = link(f"source.md?doc={served}&lines={note.line}-{note.line}")
+    linked = f'<a href="{escape(target)}">{where}</a>' if served else where
     if text.startswith(where):
-        return link + text[len(where) :]
-    return f"{text}（原文{link}）"
+        return Markup(linked + text[len(where) :])
+    return Markup(f"{text}（原文{linked}）")
 
 
 def description(p: Record, title: str, where: str) -> str:
@@ -214,12 +226,16 @@ def description(p: Record, title: str, where: str) -> str:
     return f"{title}（{where}）：{year}资金{amount}。{goal}".strip()
 
 
-def context(p: Record, corpus: Corpus, similar: list[SimilarLink]) -> dict[str, Any]:
-    """Everything templates/project.md.j2 is given for one project."""
+def context(p: Record, corpus: Corpus, similar: list[SimilarLink], directory: bool = True) -> dict[str, Any]:
+    """Everything templates/project.md.j2 is given for one project. `link(target)` makes
+    a link to a file of content/ ("regions/x.md", "glossary.md#level1") as the site's URL
+    relative to the page (with directory URLs or not: mkdocs.yml's use_directory_urls)."""
     dept = corpus.department_of[p.project_id]
     document = corpus.document_of[p.source.file]
     marked = marks(p)
+    link = partial(href, f"projects/{p.project_id}.md", directory=directory)
     return {
+        "link": link,
         "p": p,
         "title": corpus.title(p),
         "description": description(p, corpus.title(p), f"{dept.region.name} {dept.name}"),
@@ -229,12 +245,12 @@ def context(p: Record, corpus: Corpus, similar: list[SimilarLink]) -> dict[str, 
         "document": document,
         "shares": shares(p),
         "fund_rows": fund_rows(p, marked),
-        "sections": [(title, getattr(p, key), marked.get(key, "")) for key, title in SECTIONS],
+        "sections": [(key, title, getattr(p, key), marked.get(key, "")) for key, title in SECTIONS],
         "indicator_tables": indicator_tables(p, marked),
-        "marks": defaultdict(str, marked),  # a part without a flag: no mark
+        "marks": defaultdict(Markup, marked),  # a part without a flag: no mark
         "marked_any": bool(marked),
         "flags": [
-            (f, [note_md(n, document.served) for n in f.notes if n.message], _related(f, corpus))
+            (f, [note_html(n, document.served, link) for n in f.notes if n.message], _related(f, corpus))
             for f in flags(p)
         ],
         "repeat": p.project_id in dept.repeats,

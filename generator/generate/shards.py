@@ -72,6 +72,7 @@ class Shard:
     templates: Path
     build_date: str
     compiled: Path | None = None  # Jinja's bytecode cache (pages.environment)
+    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: the project pages' links
 
     @property
     def name(self) -> str:
@@ -142,11 +143,13 @@ def plan(
     templates: Path,
     build_date: str,
     compiled: Path | None = None,
+    directory_urls: bool = True,
 ) -> list[Shard]:
-    """One shard per region, in the regions' order. `compiled`: Jinja's bytecode cache."""
+    """One shard per region, in the regions' order. `compiled`: Jinja's bytecode cache;
+    `directory_urls`: mkdocs.yml's use_directory_urls (the project pages' links)."""
     templates = templates.resolve()  # read by the workers, wherever they run
     compiled = compiled.resolve() if compiled is not None else None
-    fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
+    fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date} {directory_urls}"
     out = []
     for region in corpus.regions:
         texts = {d.served: docs[d.source.file][1] for d in region.documents if d.served}
@@ -172,6 +175,7 @@ def plan(
                     templates,
                     build_date,
                     compiled,
+                    directory_urls,
                 )
             )
     return out
@@ -208,7 +212,14 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
         tree.mkdir(parents=True)
         depts, regions = shard.made_departments, shard.corpus.regions if shard.region_level else []
         pages = write_region_pages(
-            shard.corpus, shard.templates, tree, shard.similar, depts, regions, shard.compiled
+            shard.corpus,
+            shard.templates,
+            tree,
+            shard.similar,
+            depts,
+            regions,
+            shard.compiled,
+            shard.directory_urls,
         )
         if shard.texts:
             (tree / "sources").mkdir()

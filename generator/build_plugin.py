@@ -1,0 +1,162 @@
+"""The budget-pages mkdocs plugin: a page whose front matter says `body: html` (every
+project page: 86% of the pages at the 100× scale) skips Python-Markdown.
+
+Python-Markdown costs about two thirds of mkdocs' time per page, most of it in its inline
+patterns over every table cell. generate already knows what each cell is, so it writes a
+project page's body as HTML (templates/project.md.j2), in a form that Python-Markdown
+passes through unchanged: blocks apart by one blank line, each an HTML block starting
+with a block-level tag, or a heading "## 标题 { #id }" (attr_list's explicit id). This
+plugin makes the same HTML from it without Markdown (`render_body`:
+tests/test_prerendered.py checks it against Python-Markdown page by page), and gives
+mkdocs what Markdown would have: the table of contents from the headings, the page's
+anchors, and its links checked. The links are already the site's URLs (generate makes
+them from mkdocs.yml's use_directory_urls), so a builder without this plugin (Zensical)
+renders the same page through Markdown; here each link is checked against the site's
+files, and a link to another page's anchor is handed to mkdocs' own anchor check.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+log = get_plugin_logger("budget-pages")
+
+MARKER = ("body", "html")  # the front matter key and value of a page this plugin renders
+HEADING = re.compile(r"(#{1,6}) ([^\\`*_\[\]<>\n]+?) \{ #([A-Za-z][\w-]*) \}")
+_START = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
+_BLANK = re.compile(r"\n[ \t]*\n")
+_ID = re.compile(r'\sid="([^"]*)"')
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+# the tags Python-Markdown takes as the start of a raw HTML block
+BLOCK_LEVEL = frozenset(markdown.Markdown().block_level_elements)
+
+
+class BodyError(ValueError):
+    """A block of a `body: html` page that Python-Markdown would not pass through as it is."""
+
+
+@dataclass
+class Body:
+    html: str
+    toc: list[dict[str, Any]] = field(default_factory=list)  # Python-Markdown's toc_tokens
+    ids: set[str] = field(default_factory=set)  # the anchors the page has
+
+
+def render_body(text: str) -> Body:
+    """The HTML Python-Markdown (with attr_list and toc) makes of a `body: html` page's
+    body, its table of contents and its anchors; BodyError names a block it would not
+    pass through unchanged (one that starts with neither a block-level tag nor a heading
+    with an id, or a heading that is not plain text)."""
+    out: list[str] = []
+    body = Body("")
+    open_tokens: list[dict[str, Any]] = []  # the headings that a deeper one nests in
+    blocks = [b.strip("\n") for b in _BLANK.split(text)]
+    for n, block in enumerate(b for b in blocks if b.strip()):
+        if heading := HEADING.fullmatch(block):
+            level, name, anchor = len(heading[1]), heading[2], heading[3]
+            out.append(f'<h{level} id="{anchor}">{name}</h{level}>\n')
+            token: dict[str, Any] = {
+                "level": level,
+                "id": anchor,
+                "name": name,
+                "html": name,
+                "data-toc-label": "",
+                "children": [],
+            }
+            while open_tokens and open_tokens[-1]["level"] >= level:
+                open_tokens.pop()
+            (open_tokens[-1]["children"] if open_tokens else body.toc).append(token)
+            open_tokens.append(token)
+            body.ids.add(anchor)
+            continue
+        start = _START.match(block)
+        if block.startswith("#") or not start or start[1].lower() not in BLOCK_LEVEL:
+            first = block.splitlines()[0][:80]
+            raise BodyError(f"block {n + 1} ({first!r}) is neither an HTML block nor a heading with an id")
+        out.append(block + "\n\n")
+        body.ids.update(_ID.findall(block))
+    body.html = "".join(out).rstrip("\n")
+    return body
+
+
+def _key(url: str) -> str:
+    return "" if url in ("", ".", "./") else url
+
+
+class BudgetPages(BasePlugin):  # type: ignore[type-arg]
+    """mkdocs.yml: `plugins: [budget-pages]`. It keeps nothing between pages but what it
+    reads from `files` (the same in every process), so generator/build_pages renders
+    pages with it on every core."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[str, str] = {}
+        self._urls: tuple[int, dict[str, File]] = (0, {})
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if page.meta.get(MARKER[0]) != MARKER[1]:
+            return markdown
+        self._bodies[page.file.src_uri] = markdown
+        return ""  # nothing for Python-Markdown to do: on_page_content puts the body in
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        text = self._bodies.pop(page.file.src_uri, None)
+        if text is None:
+            return html
+        try:
+            body = render_body(text)
+        except BodyError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
+        page.toc = get_toc(body.toc)  # type: ignore[arg-type]  # Python-Markdown's toc_tokens
+        page.present_anchor_ids = body.ids
+        page.links_to_anchors = self._links(page.file, body.html, files, config)
+        return body.html
+
+    def _file_at(self, files: Files) -> dict[str, File]:
+        if self._urls[0] != id(files):
+            included = (f for f in files if InclusionLevel.is_included(f.inclusion))
+            self._urls = (id(files), {_key(f.url): f for f in included})
+        return self._urls[1]
+
+    def _links(self, page: File, html: str, files: Files, config: Any) -> dict[File, dict[str, str]]:
+        """Check the page's links as mkdocs checks a Markdown page's (a missing file or
+        anchor is reported at the level mkdocs.yml's validation sets); returns the links to
+        anchors, by the page they point into, for mkdocs' anchor check."""
+        at, anchors = self._file_at(files), dict[File, dict[str, str]]()
+        here = posixpath.dirname(page.url)
+        for link in dict.fromkeys(unescape(u) for u in _LINK.findall(html)):
+            scheme, netloc, path, _, anchor = urlsplit(link)
+            if scheme or netloc:
+                continue
+            if link.startswith("/"):
+                level = config.validation.links.absolute_links
+                log.log(
+                    level, f"Doc file '{page.src_uri}' contains an absolute link '{link}', it was left as is."
+                )
+                continue
+            target = page
+            if path:
+                joined = posixpath.normpath(posixpath.join(here, unquote(path)))
+                key = _key(joined) if joined == "." or not path.endswith("/") else f"{joined}/"
+                found = at.get(key)
+                if found is None:
+                    log.log(
+                        config.validation.links.not_found,
+                        f"Doc file '{page.src_uri}' contains a link '{link}', "
+                        f"but the target '{key}' is not found among documentation files.",
+                    )
+                    continue
+                target = found
+            if anchor and target.page is not None:
+                anchors.setdefault(target, {}).setdefault(anchor, link)
+        return anchors
