@@ -7,6 +7,7 @@ text from a document stays text."""
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from generator.build import BuildFailed, build_site
 from generator.build_plugin import BodyError, render_body
 from generator.generate import run_generate
 from generator.generate.fmt import plain_text
-from generator.generate.urls import directory_urls, href, url_of
+from generator.generate.urls import _relative, directory_urls, href, url_of
 from generator.settings import Settings
 from tests.test_build_pages import _build_both, _tree
 from tests.test_site import make_site_project
@@ -192,3 +193,14 @@ def test_untrusted_text_in_an_html_body_stays_text(text):
     assert "<" not in inner and "\n" not in inner
     expected = re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", text)).strip()
     assert html.unescape(inner) == expected
+
+
+_SEGMENT = st.sampled_from(["a", "b", "projects", "x1", "区"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4))
+def test_relative_paths_are_posixpaths(dest, base):
+    """urls._relative is posixpath.relpath for paths under one root (without os.getcwd)."""
+    d, b = "/".join(dest), "/".join(base)
+    assert _relative(d, b) == posixpath.relpath(d or ".", b or ".")

@@ -201,6 +201,54 @@ def _related(f: FlagView, corpus: Corpus) -> list[tuple[str, str]]:
     return [(corpus.titles[i], i) for i in ids]
 
 
+INDICATOR_HEAD = (("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"), ("value", "指标值"))
+
+
+def _glossary(link: Callable[[str], str], anchor: str, label: str) -> Markup:
+    """A label that the glossary explains, linked to its entry."""
+    return Markup(f'<a href="{escape(link(f"glossary.md#{anchor}"))}">{label}</a>')
+
+
+def indicator_head(link: Callable[[str], str]) -> Markup:
+    """The indicator tables' first four header cells, each linked to the glossary."""
+    return Markup("\n").join(Markup(f"<th>{_glossary(link, a, label)}</th>") for a, label in INDICATOR_HEAD)
+
+
+def info_rows(
+    p: Record, region_name: str, marked: Mapping[str, Markup], link: Callable[[str], str]
+) -> list[tuple[str | Markup, str, Markup]]:
+    """The 项目信息 table: (label, text, mark) for each row the record fills; a label that
+    the glossary explains links to it. The texts are plain (the template escapes them)."""
+
+    def glossary(anchor: str, label: str) -> Markup:
+        return _glossary(link, anchor, label)
+
+    none = Markup()
+    rows: list[tuple[str | Markup, str, Markup]] = [
+        (
+            "主管部门",
+            f"{plain_text(p.department_code)} {plain_text(p.department_name)}",
+            marked.get("department_name", none),
+        ),
+        ("实施单位", plain_text(p.unit_name or "（原表未填写）"), none),
+        ("地区", f"{plain_text(p.province)} {plain_text(region_name)}", none),
+    ]
+    if p.project_code:
+        rows.append(("项目编码", plain_text(p.project_code), none))
+    if p.attribute:
+        rows.append(
+            (glossary("attribute", "项目属性"), plain_text(p.attribute), marked.get("attribute", none))
+        )
+    if p.period_years:
+        rows.append((glossary("period", "项目期"), f"{p.period_years}年", marked.get("period_years", none)))
+    if p.category or "category" in marked:
+        rows.append(("项目分类", plain_text(p.category or "（未勾选）"), marked.get("category", none)))
+    if p.fill_date:
+        rows.append(("填报日期", str(p.fill_date), marked.get("fill_date", none)))
+    rows.append(("预算年度", str(p.year), none))
+    return rows
+
+
 def note_html(note: Flag, served: str, link: Callable[[str], str]) -> Markup:
     """A flag's note as HTML: its text escaped, and the source line it cites linked to
     our copy of the document opened at that line (the note's leading "第 N 行", else a
@@ -245,6 +293,8 @@ def context(p: Record, corpus: Corpus, similar: list[SimilarLink], directory: bo
         "document": document,
         "shares": shares(p),
         "fund_rows": fund_rows(p, marked),
+        "info_rows": info_rows(p, dept.region.name, marked, link),
+        "indicator_head": indicator_head(link),
         "sections": [(key, title, getattr(p, key), marked.get(key, "")) for key, title in SECTIONS],
         "indicator_tables": indicator_tables(p, marked),
         "marks": defaultdict(Markup, marked),  # a part without a flag: no mark

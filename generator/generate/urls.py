@@ -50,7 +50,18 @@ def href(page: str, target: str, directory: bool) -> str:
         return rest
     base = posixpath.dirname(url_of(page, directory)) if not directory else url_of(page, directory)
     dest = url_of(path, directory)
-    rel = posixpath.relpath(dest or ".", base.rstrip("/") or ".")
+    rel = _relative(dest.rstrip("/"), base.rstrip("/"))
     if dest.endswith("/") or not dest:
         rel = "./" if rel == "." else rel + "/"
     return rel + rest
+
+
+def _relative(dest: str, base: str) -> str:
+    """posixpath.relpath of two paths relative to the same root (without its os.getcwd:
+    this runs some twenty times a page)."""
+    to, start = [p for p in dest.split("/") if p], [p for p in base.split("/") if p]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + to[common:]
+    return "/".join(parts) or "."
