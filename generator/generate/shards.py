@@ -416,7 +416,9 @@ def search_entries(
                 for b in range(BUCKETS)
             ]
             out: dict[str, str] = {}
-            for part in runner.compute(tasks):
+            # before the corpus-wide tables still queued: this process waits for these,
+            # while the tables are waited for only at the end
+            for part in runner.compute(tasks, priority=10):
                 out.update(part)
             return out
         finally:
