@@ -252,3 +252,30 @@ def test_strict_build_of_the_full_corpus(corpus_site):
     # its 609 pages are rendered on every core (generator.build_pages)
     cores = os.cpu_count() or 1
     assert (1 < outcome.processes <= cores) if cores > 1 else outcome.processes == 1, outcome.processes
+
+
+def test_the_quality_page_lists_the_largest_and_counts_all(site_project, tmp_path, monkeypatch):
+    """Per flag, at most QUALITY_ROWS projects (the most money first), departments and
+    regions; the counts are of all of them, and the page says where the rest are."""
+    from generator.corpus import build_corpus
+    from generator.generate import pages
+    from generator.problems import Report
+    from generator.sources import load_sources
+    from generator.validate import run_validate
+
+    _, loaded = run_validate(site_project, Report())
+    corpus = build_corpus(loaded.records, load_sources(site_project, Report()), {})
+    full = {f["code"]: f for f in pages._quality_view(corpus)}
+    monkeypatch.setattr(pages, "QUALITY_ROWS", 1)
+    pages.write_national_pages(corpus, site_project.templates, tmp_path)
+    text = (tmp_path / "quality.md").read_text(encoding="utf-8")
+    cut = 0
+    for code, f in full.items():
+        section = text.split(f"{{ #{code} }}", 1)[1].split("\n## ", 1)[0]
+        rows = re.findall(r"^\| \[.*\]\(projects/([\w-]+)\.md\)", section, flags=re.M)
+        assert rows == [f["projects"][0][0].project_id], code  # the one with the most money
+        assert f"代码 `{code}`，{len(f['projects'])} 个项目" in section
+        if len(f["projects"]) > 1:
+            assert f"资金最多的 1 个项目；全部提示见[下载](downloads/quality.csv)" in section
+            cut += 1
+    assert cut >= 3

@@ -24,6 +24,10 @@ from generator.quality import QUALITY_FLAGS
 from generator.stamps import code_version
 
 TOP_N = 15
+# the 数据质量 page lists, per flag, at most this many projects (the most money first),
+# departments and regions (the most flagged first): at 100× a flag has thousands of
+# projects, and a page of all of them (6 MB) is no page for a phone; quality.csv has all
+QUALITY_ROWS = 200
 STAGES = {
     "sources": "来源清单",
     "extract": "提取",
@@ -121,8 +125,8 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
         flagged = [p for p in corpus.projects if code in p.quality_flags]
         flagged.sort(key=lambda p: (-annual_total(p), p.project_id))
         projects = [(p, corpus.department_of[p.project_id], p.notes_for(code)) for p in flagged]
-        by_region = Counter(d.region.name for _, d, _ in projects)
-        by_dept = Counter(d.key for _, d, _ in projects)
+        by_region = _most_first(Counter(d.region.name for _, d, _ in projects))
+        by_dept = _most_first(Counter(d.key for _, d, _ in projects))
         depts = {d.key: d for _, d, _ in projects}
         out.append(
             {
@@ -130,9 +134,12 @@ def _quality_view(corpus: Corpus) -> list[dict[str, Any]]:
                 "text": QUALITY_FLAGS.get(code, code),
                 "severity": project_page.severity(code),
                 "money": sum(annual_total(p) for p in flagged),
-                "projects": projects,
-                "by_region": _most_first(by_region),
-                "by_department": [(depts[k], n) for k, n in _most_first(by_dept)],
+                "count": len(projects),
+                "projects": projects[:QUALITY_ROWS],
+                "regions": len(by_region),
+                "by_region": by_region[:QUALITY_ROWS],
+                "departments": len(by_dept),
+                "by_department": [(depts[k], n) for k, n in by_dept[:QUALITY_ROWS]],
             }
         )
     order = project_page.SEVERITY_ORDER
