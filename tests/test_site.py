@@ -276,6 +276,6 @@ def test_the_quality_page_lists_the_largest_and_counts_all(site_project, tmp_pat
         assert rows == [f["projects"][0][0].project_id], code  # the one with the most money
         assert f"代码 `{code}`，{len(f['projects'])} 个项目" in section
         if len(f["projects"]) > 1:
-            assert f"资金最多的 1 个项目；全部提示见[下载](downloads/quality.csv)" in section
+            assert "资金最多的 1 个项目；全部提示见[下载](downloads/quality.csv)" in section
             cut += 1
     assert cut >= 3
