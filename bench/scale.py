@@ -258,6 +258,7 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
         "pages": built.pages,
         "site_mb": round(built.bytes / 1e6, 1),
         "warnings": len(built.warnings),
+        "steps_s": built.seconds,
         "main_peak_mb": _process_peak_mb(),
         "children_peak_mb": children.top(),
         "worker_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
@@ -289,7 +290,8 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
             print(f"  content/ identical across worker counts: {r['identical']}")
         for b in r.get("builds", []):
             print(
-                f"  builder, pages on {b['workers']} process(es): {b['build_s']} s, {b['pages']} pages, "
+                f"  builder, pages on {b['workers']} process(es): {b['build_s']} s "
+                f"({', '.join(f'{k} {v} s' for k, v in b.get('steps_s', {}).items())}), {b['pages']} pages, "
                 f"{b['warnings']} warnings, "
                 f"site {b['site_mb']} MB, peak {b['main_peak_mb']} MB (main), "
                 f"{b['worker_peak_mb']} MB (workers; polled: {b.get('children_peak_mb')} MB)"

@@ -34,7 +34,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class BuildOutcome:
     warnings: list[str]
     unchanged: bool = False  # skipped: content/ and site/ were as the last build left them
     processes: int = 1  # the processes that rendered pages
+    state: str = ""  # site/'s stamps.tree_state as built
+    seconds: dict[str, float] = field(default_factory=dict)  # per step (mkdocs on cores)
 
 
 class _Collect(logging.Handler):
@@ -76,9 +79,12 @@ def _brief(messages: list[str]) -> str:
     return "; ".join(m if len(m) < 300 else m[:300] + " …" for m in messages[:5])
 
 
-def _size(path: Path) -> tuple[int, int]:
-    files = [p for p in path.rglob("*") if p.is_file()]
-    return sum(1 for p in files if p.name == "index.html"), sum(p.stat().st_size for p in files)
+def _size(path: Path) -> tuple[int, int, str]:
+    """The site's pages and bytes, and its tree_state for the stamp: one walk (at 100×,
+    344,000 files)."""
+    states = stamps.file_states(path)
+    pages = sum(1 for name in states if name.rpartition("/")[2] == "index.html")
+    return pages, sum(size for size, _ in states.values()), stamps.states_hash(states)
 
 
 def builder_versions(builder: str) -> list[str]:
@@ -116,14 +122,17 @@ def build_site(settings: Settings, site_dir: Path | None = None) -> BuildOutcome
     site/ is as it left it."""
     paths, strict = settings.paths, settings.strict
     target = site_dir or paths.site
+    start = time.perf_counter()
     inputs = _inputs(settings)
+    hashed = round(time.perf_counter() - start, 1)
     if (last := stamps.unchanged(paths.cache, "build", inputs, target)) is not None:
         return BuildOutcome(int(last["pages"]), int(last["bytes"]), list(last["warnings"]), unchanged=True)
     stamps.forget(paths.cache, "build")
     build = _build_zensical if settings.builder == "zensical" else _build_mkdocs
     outcome = build(settings, target, strict)
+    outcome.seconds = {"inputs": hashed, **outcome.seconds}
     data = {"pages": outcome.pages, "bytes": outcome.bytes, "warnings": outcome.warnings}
-    stamps.record(paths.cache, "build", inputs, target, data)
+    stamps.record(paths.cache, "build", inputs, target, data, outcome.state or None)
     return outcome
 
 
@@ -137,8 +146,8 @@ def _temporary_beside(target: Path) -> Path:
 def _swap(tmp: Path, target: Path, warnings: list[str]) -> BuildOutcome:
     """Put the finished build in tmp in place of target; the old target goes only then."""
     swap_in(tmp, target)
-    pages, size = _size(target)
-    return BuildOutcome(pages, size, warnings)
+    pages, size, state = _size(target)
+    return BuildOutcome(pages, size, warnings, state=state)
 
 
 def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcome:
@@ -158,7 +167,8 @@ def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcom
         config = load_config(str(paths.root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
         config["docs_dir"] = str(paths.content)
         config["theme"].dirs.insert(0, str(THEME))  # our partials before the theme's own
-        processes = build_on_cores(config, settings.workers or os.cpu_count() or 1)
+        clock: dict[str, float] = {}
+        processes = build_on_cores(config, settings.workers or os.cpu_count() or 1, clock)
         if strict and collect.messages:
             raise BuildFailed(f"{len(collect.messages)} warnings in strict mode: {_brief(collect.messages)}")
     except (MkDocsException, SystemExit) as exc:
@@ -169,7 +179,10 @@ def _build_mkdocs(settings: Settings, target: Path, strict: bool) -> BuildOutcom
         raise
     finally:
         mk_log.removeHandler(collect)
-    return replace(_swap(tmp, target, collect.messages), processes=processes)
+    mark = time.perf_counter()
+    outcome = _swap(tmp, target, collect.messages)
+    clock["swap and size"] = round(time.perf_counter() - mark, 1)
+    return replace(outcome, processes=processes, seconds=clock)
 
 
 # --- Zensical -----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -224,7 +225,7 @@ def _conflicts(config: Any, files: Files, pages: list[File]) -> bool:
     )
 
 
-def build_on_cores(config: Any, workers: int) -> int:
+def build_on_cores(config: Any, workers: int, clock: dict[str, float] | None = None) -> int:
     """Build the site as `mkdocs.commands.build.build(config)` does, with the pages on up
     to `workers` processes; the number of processes that rendered pages (1: mkdocs built
     it). In strict mode, Abort on warnings, as mkdocs; a page that fails raises a
@@ -236,7 +237,7 @@ def build_on_cores(config: Any, workers: int) -> int:
     counter.setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(counter)
     try:
-        processes = _build(config, workers)
+        processes = _build(config, workers, clock if clock is not None else {})
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
     if config.strict and (counts := counter.get_counts()):
@@ -244,7 +245,10 @@ def build_on_cores(config: Any, workers: int) -> int:
     return processes
 
 
-def _build(config: Any, workers: int) -> int:
+def _build(config: Any, workers: int, clock: dict[str, float]) -> int:
+    """mkdocs' build on the workers; `clock` gets the seconds of its steps (files and
+    navigation, the navigation's pages read here, the pages, the checks after)."""
+    start = time.perf_counter()
     global _JOB
     with _held(_Capture()) as prepared:
         clean_directory(config.site_dir)
@@ -261,12 +265,16 @@ def _build(config: Any, workers: int) -> int:
         mkdocs_build.build(config)  # which logs what was held again
         return 1
     _replay(prepared.take())
+    clock["files"] = round(time.perf_counter() - start, 1)
     # the navigation's pages are read here, before the workers start: every page shows
     # their titles and front matter (icon, status) in its navigation
     in_nav = {id(p.file) for p in nav.pages}
     job = _Job(config, files, nav, env, pages, frozenset(i for i, f in enumerate(pages) if id(f) in in_nav))
     with _held(_Capture()) as held:
+        mark = time.perf_counter()
         read_here = {i: _read(job, pages[i].page, held) for i in sorted(job.read)}  # type: ignore[arg-type]
+        clock["nav pages"] = round(time.perf_counter() - mark, 1)
+        mark = time.perf_counter()
         _JOB = job
         gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone
         try:
@@ -290,6 +298,8 @@ def _build(config: Any, workers: int) -> int:
         finally:
             _JOB = None
             gc.unfreeze()
+    clock["pages"] = round(time.perf_counter() - mark, 1)
+    mark = time.perf_counter()
     order = [rendered[i] for i in range(len(pages))]
     for i, done in enumerate(order):
         _replay(read_here.get(i, done.read_logs))
@@ -306,4 +316,5 @@ def _build(config: Any, workers: int) -> int:
     for file in pages:
         assert file.page is not None
         file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    clock["checks"] = round(time.perf_counter() - mark, 1)
     return len({done.pid for done in order})

@@ -161,9 +161,11 @@ def _build(settings: Settings) -> bool:
         return False
     unchanged = " (unchanged: content/ and site/ as the last build left them)" if outcome.unchanged else ""
     on = f" on {outcome.processes} processes" if outcome.processes > 1 else ""
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in outcome.seconds.items())
+    steps = f" ({steps})" if steps and not unchanged else ""
     click.echo(
         f"built {outcome.pages} pages, {outcome.bytes / 1e6:.1f} MB, {len(outcome.warnings)} warnings "
-        f"in {time.perf_counter() - start:.1f} s{on}{unchanged}"
+        f"in {time.perf_counter() - start:.1f} s{on}{unchanged}{steps}"
     )
     return True
 

@@ -76,9 +76,14 @@ def file_states(root: Path) -> dict[str, list[int]]:
     return out
 
 
+def states_hash(states: dict[str, list[int]]) -> str:
+    """One hash of a tree's file_states."""
+    return hashlib.sha256(json.dumps(states, sort_keys=True).encode()).hexdigest()
+
+
 def tree_state(root: Path) -> str:
     """One hash of file_states(root)."""
-    return hashlib.sha256(json.dumps(file_states(root), sort_keys=True).encode()).hexdigest()
+    return states_hash(file_states(root))
 
 
 @cache
@@ -121,11 +126,14 @@ def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[st
     return saved if isinstance(saved, dict) else None
 
 
-def record(cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[str, Any]) -> None:
-    """Remember a run that succeeded: its inputs, its output tree as written, and data to report."""
+def record(
+    cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[str, Any], state: str | None = None
+) -> None:
+    """Remember a run that succeeded: its inputs, its output tree as written (`state`: its
+    tree_state, when the caller has it), and data to report."""
     path = _path(cache_dir, stage)
     path.parent.mkdir(parents=True, exist_ok=True)
-    head = {"inputs": inputs, "output": tree_state(output)}
+    head = {"inputs": inputs, "output": state if state is not None else tree_state(output)}
     tmp = path.with_suffix(".tmp")
     # pydantic-core's encoder (no line breaks): the data may hold every record (extract's),
     # which the standard library's would take a tenth of a second to write
