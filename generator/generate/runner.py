@@ -62,13 +62,12 @@ class Runner:
         self._choose(size)
         return self.client is None
 
-    def compute(self, tasks: list[Delayed], size: int = 0, priority: int = 0) -> tuple[Any, ...]:
+    def compute(self, tasks: list[Delayed], size: int = 0) -> tuple[Any, ...]:
         """The tasks' results, in order; `size` (projects to make) decides the runner on the
-        first call. On a cluster, tasks of a higher `priority` run before queued ones of a
-        lower (the corpus-wide tables' are 0), none is stopped."""
+        first call."""
         self._choose(size)
         if self.client is not None:
-            return tuple(self.client.gather(self.client.compute(tasks, priority=priority)))
+            return tuple(self.client.gather(self.client.compute(tasks)))
         # the function itself: the name "synchronous" makes Dask import distributed (0.7 s)
         # to look for a default client
         return dask.compute(*tasks, scheduler=get_sync)

@@ -416,9 +416,7 @@ def search_entries(
                 for b in range(BUCKETS)
             ]
             out: dict[str, str] = {}
-            # before the corpus-wide tables still queued: this process waits for these,
-            # while the tables are waited for only at the end
-            for part in runner.compute(tasks, priority=10):
+            for part in runner.compute(tasks):
                 out.update(part)
             return out
         finally:
