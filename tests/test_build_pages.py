@@ -108,9 +108,9 @@ def test_a_static_file_that_cannot_be_linked_is_copied(project, tmp_path, monkey
 
 
 def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch):
-    """A Markdown page's (a project page's HTML body: tests/test_prerendered.py)."""
+    """A Markdown page's (a region's; an HTML body's: tests/test_prerendered.py)."""
     monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
-    page = sorted((project / "content" / "departments").glob("*.md"))[-1]
+    page = sorted((project / "content" / "regions").glob("*.md"))[-1]
     original = page.read_text(encoding="utf-8")
     broken = "\n[坏](../nowhere.md) [锚](../glossary.md#no-such) [自](#nope)\n"
     page.write_text(original + broken, encoding="utf-8")

@@ -138,7 +138,7 @@ def _write_all(
         clock["shards"] = time.perf_counter()
         shards.assemble(results, root, content)
         clock["assemble"] = time.perf_counter()
-        national = write_national_pages(corpus, paths.templates, content, compiled)
+        national = write_national_pages(corpus, paths.templates, content, compiled, urls)
         pages = sum(r.pages for r in results) + national
         clock["national"] = time.perf_counter()
         merge = shards.search_entries(results, root, runner, paths.cache / "search-merge")

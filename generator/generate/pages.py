@@ -6,7 +6,7 @@ charts), written by the region's shard task; and the national ones (home, the in
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from generator.corpus import Corpus, Department, Region, annual_total
 from generator.generate import fmt, project_page
 from generator.generate.charts import bar_chart, chart_alt
 from generator.generate.similar import MIN_SIMILARITY, SimilarLink
+from generator.generate.urls import href
 from generator.model import Record
 from generator.problems import CATALOGUE, Kind
 from generator.quality import QUALITY_FLAGS
@@ -181,7 +182,8 @@ def write_region_pages(
             [(corpus.title(p), annual_total(p)) for p in d.projects[:TOP_N]],
             f"{d.name}：年度资金最多的项目",
         )
-        w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d)
+        link = partial(href, f"departments/{d.key}.md", directory=directory_urls)
+        w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d, link=link)
     for r in regions:
         depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
         w.chart(f"region-{r.slug}", _department_bars(depts[:TOP_N]), f"{r.name}：各部门年度资金")
@@ -199,12 +201,16 @@ def problem_kinds() -> list[Kind]:
     return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
 
 
-def write_national_pages(corpus: Corpus, templates: Path, content: Path, compiled: Path | None = None) -> int:
-    """Home, the region and department indexes, 数据质量 and the problem catalogue."""
+def write_national_pages(
+    corpus: Corpus, templates: Path, content: Path, compiled: Path | None = None, directory_urls: bool = True
+) -> int:
+    """Home, the region and department indexes, 数据质量 and the problem catalogue.
+    `directory_urls`: mkdocs.yml's use_directory_urls (the department index is HTML)."""
     w = _Writer(environment(templates, compiled), content, corpus)
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
-    w.page("departments.md.j2", "departments/index.md", departments=all_depts)
+    link = partial(href, "departments/index.md", directory=directory_urls)
+    w.page("departments.md.j2", "departments/index.md", departments=all_depts, link=link)
     w.chart("home-regions", [(r.name, r.annual_total) for r in corpus.regions], "各地区年度资金")
     w.chart(
         "home-departments",
