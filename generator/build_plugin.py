@@ -1,9 +1,10 @@
 """The budget-pages mkdocs plugin: a page whose front matter says `body: html` (every
-project page: 86% of the pages at the 100× scale) skips Python-Markdown.
+project and department page, and the index of departments: 99% of the pages at the 100×
+scale) skips Python-Markdown.
 
 Python-Markdown costs about two thirds of mkdocs' time per page, most of it in its inline
-patterns over every table cell. generate already knows what each cell is, so it writes a
-project page's body as HTML (templates/project.md.j2), in a form that Python-Markdown
+patterns over every table cell. generate already knows what each cell is, so it writes
+those pages' body as HTML (templates/project.md.j2 and others), in a form that Python-Markdown
 passes through unchanged: blocks apart by one blank line, each an HTML block starting
 with a block-level tag, or a heading "## 标题 { #id }" (attr_list's explicit id). This
 plugin makes the same HTML from it without Markdown (`render_body`:

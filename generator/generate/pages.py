@@ -1,6 +1,8 @@
-"""The Markdown pages: a region's (its projects, departments and region page, with their
-charts), written by the region's shard task; and the national ones (home, the indexes,
-数据质量, the problem catalogue), written from the whole corpus once the shards are done.
+"""The pages: a region's (its projects, departments and region page, with their charts),
+written by the region's shard task; and the national ones (home, the indexes, 数据质量,
+the problem catalogue), written from the whole corpus once the shards are done. All are
+Markdown, except the body of a project's, a department's and the department index's
+page, which is HTML (see generator/build_plugin).
 """
 
 from __future__ import annotations
