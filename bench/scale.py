@@ -249,7 +249,9 @@ def build_site_here(root: Path, workers: int) -> dict[str, object]:
     from generator.build import build_site
 
     t0 = time.perf_counter()
-    settings = Settings(root=root, strict=False, workers=workers, cache=root / f"cache-build-{workers}")
+    # generate's cache, as `make site`: the builder reads generate's stamp there (build._content);
+    # a build into another site_dir is never skipped as unchanged
+    settings = Settings(root=root, strict=False, workers=workers)
     with Descendants() as children:
         built = build_site(settings, site_dir=root / f"site-{workers}")
     return {

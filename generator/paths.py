@@ -79,6 +79,29 @@ class Paths:
             return path.as_posix()
 
 
+# what generate writes into content/; the rest of content/ is hand-written
+GENERATED_DIRS = (
+    "projects",
+    "departments",
+    "regions",
+    "assets/charts",
+    "sources",
+    "downloads",
+    "api",
+    "search",
+)
+GENERATED_FILES = ("index.md", "quality.md", "problems.md")
+GENERATED_TOP = frozenset({d.split("/")[0] for d in GENERATED_DIRS} | set(GENERATED_FILES))
+
+
+def handwritten(content: Path) -> list[Path]:
+    """content/'s hand-written pages and folders (its top-level entries generate does not
+    write), in name order."""
+    if not content.is_dir():
+        return []
+    return sorted(p for p in content.iterdir() if p.name not in GENERATED_TOP)
+
+
 def swap_in(tmp: Path, target: Path) -> None:
     """A finished tree in place of target (content/ or site/) in two renames; the old tree
     is renamed aside to .<name>-old-<pid>-<ns> and deleted in the background, with any such

@@ -126,6 +126,20 @@ def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[st
     return saved if isinstance(saved, dict) else None
 
 
+def last_inputs(cache_dir: Path, stage: str, output: Path) -> str | None:
+    """The inputs of the stage's last run while its output tree is still as that run left
+    it; None otherwise (no stamp, or the output changed since)."""
+    try:
+        with _path(cache_dir, stage).open("rb") as f:
+            stamp = json.loads(f.readline())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or not output.is_dir() or stamp.get("output") != tree_state(output):
+        return None
+    inputs = stamp.get("inputs")
+    return inputs if isinstance(inputs, str) else None
+
+
 def record(
     cache_dir: Path, stage: str, inputs: str, output: Path, data: dict[str, Any], state: str | None = None
 ) -> None:

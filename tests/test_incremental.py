@@ -58,6 +58,25 @@ def test_a_hand_edited_or_deleted_output_is_made_again(warm: Settings) -> None:
     assert (warm.paths.site / "regions" / "index.html").is_file()
 
 
+def test_a_hand_written_page_edited_between_two_runs_is_built(warm: Settings) -> None:
+    """The builder takes generate's inputs for what content/ holds while content/ is as
+    generate left it, with the bytes of the hand-written pages it copied: an edit of one of
+    those, carried over by a generate that runs again, still reaches site/."""
+    about = warm.paths.content / "about.md"
+    original = about.read_text(encoding="utf-8")
+    project = next((warm.paths.content / "projects").glob("*.md"))
+    try:
+        about.write_text(original + "\n改过的关于页。\n", encoding="utf-8")
+        project.write_text("# 被手改的页面\n", encoding="utf-8")  # generate must run again
+        assert _site(warm) == (False, False)
+        assert "改过的关于页。" in (warm.paths.site / "about" / "index.html").read_text(encoding="utf-8")
+    finally:
+        about.write_text(original, encoding="utf-8")
+    assert _site(warm) == (False, False)
+    assert "改过的关于页。" not in (warm.paths.site / "about" / "index.html").read_text(encoding="utf-8")
+    assert _site(warm) == (True, True)
+
+
 def test_a_changed_record_gives_the_site_a_cold_build_gives(warm: Settings, tmp_path: Path) -> None:
     path = sorted(warm.paths.records.glob("*.yaml"))[0]
     record = _plain(load_yaml(path))

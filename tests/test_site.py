@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import BuildFailed, build_site
-from generator.generate import GENERATED_FILES, copy_handwritten, run_generate
+from generator.generate import copy_handwritten, run_generate
 from generator.generate.fmt import md_cell, md_text, plain_text, wan, yuan
-from generator.paths import Paths
+from generator.paths import GENERATED_FILES, Paths
 from generator.records import dump_record, load_yaml, parse_yaml
 from generator.settings import Settings
 from tests.conftest import REPO

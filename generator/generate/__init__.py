@@ -29,7 +29,7 @@ from generator.generate.runner import Runner
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
 from generator.generate.urls import directory_urls
-from generator.paths import swap_in
+from generator.paths import GENERATED_TOP, swap_in
 from generator.problems import Problem, Report
 from generator.publish import finish_downloads, prune_cache
 from generator.records import Loaded
@@ -37,18 +37,6 @@ from generator.search import run_search_index
 from generator.settings import Settings
 from generator.sources import Source, load_sources, served_copy
 from generator.validate import run_validate
-
-GENERATED_DIRS = (
-    "projects",
-    "departments",
-    "regions",
-    "assets/charts",
-    "sources",
-    "downloads",
-    "api",
-    "search",
-)
-GENERATED_FILES = ("index.md", "quality.md", "problems.md")
 
 
 @dataclass
@@ -66,10 +54,9 @@ class GenerateOutcome:
 
 def copy_handwritten(src: Path, dst: Path) -> None:
     """Copy content/ without what `generate` writes: the hand-written pages and assets."""
-    top = {d.split("/")[0] for d in GENERATED_DIRS} | set(GENERATED_FILES)
 
     def skip(folder: str, names: list[str]) -> list[str]:
-        return [n for n in names if Path(folder) == src and n in top]
+        return [n for n in names if Path(folder) == src and n in GENERATED_TOP]
 
     shutil.copytree(src, dst, ignore=skip)
 

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import dask
 from dask.delayed import Delayed, delayed
 
 from generator import stamps
@@ -334,10 +335,11 @@ def run_shards(
     by_name = {s.name: task for s, task in zip(todo, made, strict=True)}
     ready = [by_name.get(f.name, f) for f in folders]
     args = (ready, downloads, shards[0].build_date if shards else "", table_cache)
-    tables: list[Delayed] = [
-        delayed(publish_table, pure=False)(name, formats, *args, dask_key_name=f"table-{name}-{formats[0]}")
-        for name, formats in TABLE_TASKS
-    ]
+    tables: list[Delayed] = []
+    for n, (name, formats) in enumerate(TABLE_TASKS):
+        with dask.annotate(priority=len(TABLE_TASKS) - n):  # in TABLE_TASKS' order
+            key = f"table-{name}-{formats[0]}"
+            tables.append(delayed(publish_table, pure=False)(name, formats, *args, dask_key_name=key))
     try:
         outputs, written = runner.compute_then(made, tables, size)
     finally:
