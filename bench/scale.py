@@ -113,7 +113,8 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
             shutil.copytree(root / "content", root / f"content-{w}")
             flags = ["--default-gc"] if default_gc else []
             runs.append(_in_child("--generate-here", str(root), str(w), *flags))
-            shutil.rmtree(root / f"cache-{w}", ignore_errors=True)  # what this run made: not needed again
+            if w != workers[0] or not build:  # what this run made: not needed again
+                shutil.rmtree(root / f"cache-{w}", ignore_errors=True)
             if w != workers[0]:
                 shutil.rmtree(root / f"content-{w}", ignore_errors=True)
         out: dict[str, object] = {
@@ -124,8 +125,11 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
             "corpus_peak_mb": made_peak,
         }
         if build:
+            # the first run's content/ and cache, where `make site` has them: the builder
+            # finds generate's stamp (build._content)
             shutil.rmtree(root / "content")
             (root / f"content-{workers[0]}").rename(root / "content")
+            (root / f"cache-{workers[0]}").rename(root / ".cache")
             builds = [_build_in_child(root, w) for w in build]
             digests = {_tree_digest(root / f"site-{w}") for w in build}
             out.update(builds=builds)
