@@ -10,25 +10,25 @@ with a block-level tag, or a heading "## 标题 { #id }" (attr_list's explicit i
 plugin makes the same HTML from it without Markdown (`render_body`:
 tests/test_prerendered.py checks it against Python-Markdown page by page), and gives
 mkdocs what Markdown would have: the table of contents from the headings, the page's
-anchors, and its links checked. The links are already the site's URLs (generate makes
-them from mkdocs.yml's use_directory_urls), so a builder without this plugin (Zensical)
-renders the same page through Markdown; here each link is checked against the site's
-files, and a link to another page's anchor is handed to mkdocs' own anchor check.
+anchors, and its links, written as Markdown links are (relative to the page's file,
+"../regions/x.md"), made the site's URLs and checked by mkdocs' own code for a Markdown
+page's links (a link to another page's anchor goes to mkdocs' anchor check). Zensical,
+which has no such plugin, renders the page through Markdown and rewrites the links of
+raw HTML itself.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
 log = get_plugin_logger("budget-pages")
@@ -38,7 +38,7 @@ HEADING = re.compile(r"(#{1,6}) ([^\\`*_\[\]<>\n]+?) \{ #([A-Za-z][\w-]*) \}")
 _START = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s>/]")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _ID = re.compile(r'\sid="([^"]*)"')
-_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_LINK = re.compile(r'\s(href|src)="([^"]*)"')
 # the tags Python-Markdown takes as the start of a raw HTML block
 BLOCK_LEVEL = frozenset(markdown.Markdown().block_level_elements)
 
@@ -91,10 +91,6 @@ def render_body(text: str) -> Body:
     return body
 
 
-def _key(url: str) -> str:
-    return "" if url in ("", ".", "./") else url
-
-
 class BudgetPages(BasePlugin):  # type: ignore[type-arg]
     """mkdocs.yml: `plugins: [budget-pages]`. It keeps nothing between pages but what it
     reads from `files` (the same in every process), so generator/build_pages renders
@@ -102,7 +98,6 @@ class BudgetPages(BasePlugin):  # type: ignore[type-arg]
 
     def __init__(self) -> None:
         self._bodies: dict[str, str] = {}
-        self._urls: tuple[int, dict[str, File]] = (0, {})
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if page.meta.get(MARKER[0]) != MARKER[1]:
@@ -120,44 +115,19 @@ class BudgetPages(BasePlugin):  # type: ignore[type-arg]
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
         page.toc = get_toc(body.toc)  # type: ignore[arg-type]  # Python-Markdown's toc_tokens
         page.present_anchor_ids = body.ids
-        page.links_to_anchors = self._links(page.file, body.html, files, config)
-        return body.html
+        html, page.links_to_anchors = self._links(page.file, body.html, files, config)
+        return html
 
-    def _file_at(self, files: Files) -> dict[str, File]:
-        if self._urls[0] != id(files):
-            included = (f for f in files if InclusionLevel.is_included(f.inclusion))
-            self._urls = (id(files), {_key(f.url): f for f in included})
-        return self._urls[1]
+    def _links(
+        self, page: File, html: str, files: Files, config: Any
+    ) -> tuple[str, dict[File, dict[str, str]]]:
+        """The body with each link (written as a Markdown link is, relative to the page's
+        file) made the site's URL by mkdocs' own rewriting of a Markdown page's links,
+        which also reports a missing file at the level mkdocs.yml's validation sets; and
+        the links to anchors, by the page they point into, for mkdocs' anchor check."""
+        links = _RelativePathTreeprocessor(page, files, config)
 
-    def _links(self, page: File, html: str, files: Files, config: Any) -> dict[File, dict[str, str]]:
-        """Check the page's links as mkdocs checks a Markdown page's (a missing file or
-        anchor is reported at the level mkdocs.yml's validation sets); returns the links to
-        anchors, by the page they point into, for mkdocs' anchor check."""
-        at, anchors = self._file_at(files), dict[File, dict[str, str]]()
-        here = posixpath.dirname(page.url)
-        for link in dict.fromkeys(unescape(u) for u in _LINK.findall(html)):
-            scheme, netloc, path, _, anchor = urlsplit(link)
-            if scheme or netloc:
-                continue
-            if link.startswith("/"):
-                level = config.validation.links.absolute_links
-                log.log(
-                    level, f"Doc file '{page.src_uri}' contains an absolute link '{link}', it was left as is."
-                )
-                continue
-            target = page
-            if path:
-                joined = posixpath.normpath(posixpath.join(here, unquote(path)))
-                key = _key(joined) if joined == "." or not path.endswith("/") else f"{joined}/"
-                found = at.get(key)
-                if found is None:
-                    log.log(
-                        config.validation.links.not_found,
-                        f"Doc file '{page.src_uri}' contains a link '{link}', "
-                        f"but the target '{key}' is not found among documentation files.",
-                    )
-                    continue
-                target = found
-            if anchor and target.page is not None:
-                anchors.setdefault(target, {}).setdefault(anchor, link)
-        return anchors
+        def rewrite(match: re.Match[str]) -> str:
+            return f' {match[1]}="{escape(links.path_to_url(unescape(match[2])))}"'
+
+        return _LINK.sub(rewrite, html), links.links_to_anchors

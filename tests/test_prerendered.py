@@ -25,7 +25,7 @@ from generator.build import BuildFailed, build_site
 from generator.build_plugin import BodyError, render_body
 from generator.generate import run_generate
 from generator.generate.fmt import plain_text
-from generator.generate.urls import _relative, directory_urls, href, url_of
+from generator.generate.urls import href
 from generator.settings import Settings
 from tests.test_build_pages import _build_both, _tree
 from tests.test_site import make_site_project
@@ -107,12 +107,13 @@ def test_a_refused_block_fails_the_build_naming_the_page(project, tmp_path, monk
 
 
 def test_its_links_are_checked_as_mkdocs_checks_them(project, tmp_path, monkeypatch):
-    """A missing page, a missing anchor on another page and on the page itself: the same
-    warnings from mkdocs' serial build and from the pages on two processes; strict fails."""
+    """A missing page, a missing anchor on another page and on the page itself: mkdocs' own
+    warnings, the same from its serial build and from the pages on two processes; strict
+    fails."""
     monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
     page = sorted((project / "content" / "projects").glob("*.md"))[-1]
     original = page.read_text(encoding="utf-8")
-    links = '<a href="../../nowhere/">坏</a> <a href="../../glossary/#no-such">锚</a> <a href="#nope">自</a>'
+    links = '<a href="../nowhere.md">坏</a> <a href="../glossary.md#no-such">锚</a> <a href="#nope">自</a>'
     broken = f"\n\n<p>{links}</p>\n"
     page.write_text(original + broken, encoding="utf-8")
     try:
@@ -122,7 +123,7 @@ def test_its_links_are_checked_as_mkdocs_checks_them(project, tmp_path, monkeypa
         page.write_text(original, encoding="utf-8")
     messages = loose["serial"][1]
     assert len(messages) == 3 and all(f"projects/{page.name}" in m for m in messages), messages
-    assert any("'../../nowhere/'" in m and "'nowhere/' is not found" in m for m in messages)
+    assert any("'../nowhere.md'" in m and "'nowhere.md' is not found" in m for m in messages)
     assert any("'glossary.md' does not contain an anchor '#no-such'" in m for m in messages)
     assert any("'#nope'" in m and "no such anchor on this page" in m for m in messages)
     assert loose["cores"] == (2, messages)
@@ -149,23 +150,18 @@ def test_every_link_of_the_fixture_site_resolves(project, tmp_path):
     assert checked > 100
 
 
-def test_links_follow_use_directory_urls(tmp_path):
-    assert href("projects/a.md", "regions/x.md", True) == "../../regions/x/"
-    assert href("projects/a.md", "regions/x.md", False) == "../regions/x.html"
-    assert href("projects/a.md", "index.md", True) == "../../"
-    assert href("projects/a.md", "glossary.md#level1", True) == "../../glossary/#level1"
-    assert href("projects/a.md", "source.md?doc=d.txt&lines=1-2", True) == "../../source/?doc=d.txt&lines=1-2"
-    assert href("projects/a.md", "projects/b.md", True) == "../b/"
-    assert href("projects/a.md", "api/projects/a.json", False) == "../api/projects/a.json"
-    assert href("projects/a.md", "#quality", True) == "#quality"
-    assert (
-        url_of("regions/index.md", True) == "regions/"
-        and url_of("regions/index.md", False) == "regions/index.html"
-    )
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\nuse_directory_urls: false\nx: !ENV [HOME]\n", "utf-8")
-    assert directory_urls(tmp_path / "mkdocs.yml") is False
-    assert directory_urls(tmp_path / "missing.yml") is True
-    assert directory_urls(REPO / "mkdocs.yml") is True
+def test_links_are_written_as_markdown_links():
+    """Relative to the page's file, as a Markdown link to the same file: the builder makes
+    each one the site's URL (mkdocs through the plugin, Zensical by itself)."""
+    assert href("projects/a.md", "regions/x.md") == "../regions/x.md"
+    assert href("projects/a.md", "projects/b.md") == "b.md"
+    assert href("projects/a.md", "index.md") == "../index.md"
+    assert href("projects/a.md", "glossary.md#level1") == "../glossary.md#level1"
+    assert href("projects/a.md", "source.md?doc=d.txt&lines=1-2") == "../source.md?doc=d.txt&lines=1-2"
+    assert href("projects/a.md", "api/projects/a.json") == "../api/projects/a.json"
+    assert href("projects/a.md", "#quality") == "#quality"
+    assert href("departments/index.md", "departments/x.md") == "x.md"
+    assert href("index.md", "regions/x.md") == "regions/x.md"
 
 
 def test_without_directory_urls_the_site_still_links(tmp_path, monkeypatch):
@@ -197,11 +193,11 @@ def test_untrusted_text_in_an_html_body_stays_text(text):
 
 
 _SEGMENT = st.sampled_from(["a", "b", "projects", "x1", "区"])
+_PAGE = st.lists(_SEGMENT, min_size=1, max_size=3).map(lambda parts: "/".join(parts) + ".md")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4))
-def test_relative_paths_are_posixpaths(dest, base):
-    """urls._relative is posixpath.relpath for paths under one root (without os.getcwd)."""
-    d, b = "/".join(dest), "/".join(base)
-    assert _relative(d, b) == posixpath.relpath(d or ".", b or ".")
+@given(_PAGE, _PAGE)
+def test_a_link_from_the_pages_folder_reaches_its_target(page, target):
+    link = href(page, target)
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(page), link)) == target

@@ -216,7 +216,7 @@ def test_downloads_count_what_the_site_shows(published):
             encoding="utf-8"
         )
         rows = len(pd.read_csv(dept_dir / "projects.csv", encoding="utf-8-sig"))
-        assert page.count('<td><a href="../../projects/') == rows  # its table of projects
+        assert page.count('<td><a href="../projects/') == rows  # its table of projects
     api = list((published.root / "content" / "api" / "projects").glob("*.json"))
     assert len(api) == len(projects)
 

@@ -130,8 +130,8 @@ def test_the_project_page_says_what_a_reader_needs(site_project):
         "1,600,000元",
         "中共襄垣县委办公室",
         "促进县委各项工作高效有序运转",
-        'href="../../departments/xiangyuan-003/"',
-        'href="../../regions/xiangyuan/"',
+        'href="../departments/xiangyuan-003.md"',
+        'href="../regions/xiangyuan.md"',
         "第 110–224 行",
     ):
         assert text in page

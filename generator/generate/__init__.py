@@ -26,9 +26,9 @@ from generator.corpus import Corpus, build_corpus
 from generator.generate import shards
 from generator.generate.pages import write_national_pages
 from generator.generate.runner import Runner
+from generator.generate.search_tasks import search_entries
 from generator.generate.shards import ShardResult
 from generator.generate.similar import similar_links, similar_projects
-from generator.generate.urls import directory_urls
 from generator.paths import GENERATED_TOP, swap_in
 from generator.problems import Problem, Report
 from generator.publish import finish_downloads, prune_cache
@@ -117,18 +117,17 @@ def _write_all(
     del found  # the links hold what the pages show
     clock["similar"] = time.perf_counter()
     compiled = paths.cache / "jinja"  # the templates' bytecode
-    urls = directory_urls(paths.root / "mkdocs.yml")  # the project pages' links follow it
-    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled, urls)
+    planned = shards.plan(corpus, similar, docs, paths.templates, settings.build_date, compiled)
     root, table_cache = paths.cache / "shards", paths.cache / "downloads"
     with Runner(settings.scheduler, settings.workers) as runner:
         results, written = shards.run_shards(planned, root, content / "downloads", table_cache, runner)
         clock["shards"] = time.perf_counter()
         shards.assemble(results, root, content)
         clock["assemble"] = time.perf_counter()
-        national = write_national_pages(corpus, paths.templates, content, compiled, urls)
+        national = write_national_pages(corpus, paths.templates, content, compiled)
         pages = sum(r.pages for r in results) + national
         clock["national"] = time.perf_counter()
-        merge = shards.search_entries(results, root, runner, paths.cache / "search-merge")
+        merge = search_entries(results, root, runner, paths.cache / "search-merge")
         run_search_index(corpus, paths.search_docs, content, merge=merge, store=paths.cache / "search-files")
         clock["search"] = time.perf_counter()
         tables = written()  # the corpus-wide tables, written on the cluster meanwhile
@@ -162,7 +161,7 @@ def run_generate(
         paths.sources,
         paths.raw,
         paths.templates,
-        [settings.epoch, settings.similar, _version(), directory_urls(paths.root / "mkdocs.yml")],
+        [settings.epoch, settings.similar, _version()],
     )
     content = content or paths.content
     if (last := stamps.unchanged(paths.cache, "generate", inputs, content)) is not None:

@@ -169,14 +169,12 @@ def write_region_pages(
     departments: list[Department],
     regions: list[Region],
     compiled: Path | None = None,
-    directory_urls: bool = True,
 ) -> int:
     """The pages and charts of these departments and their projects, and of these regions
-    (a shard's: a region, or part of one). `directory_urls`: mkdocs.yml's
-    use_directory_urls, which the links of the project pages' HTML follow."""
+    (a shard's: a region, or part of one)."""
     w = _Writer(environment(templates, compiled), content, corpus)
     for p in (p for d in departments for p in d.projects):
-        ctx = project_page.context(p, corpus, similar.get(p.project_id, []), directory_urls)
+        ctx = project_page.context(p, corpus, similar.get(p.project_id, []))
         w.page("project.md.j2", f"projects/{p.project_id}.md", min_similarity=MIN_SIMILARITY, **ctx)
     for d in departments:
         w.chart(
@@ -184,7 +182,7 @@ def write_region_pages(
             [(corpus.title(p), annual_total(p)) for p in d.projects[:TOP_N]],
             f"{d.name}：年度资金最多的项目",
         )
-        link = partial(href, f"departments/{d.key}.md", directory=directory_urls)
+        link = partial(href, f"departments/{d.key}.md")
         w.page_with_charts("department.md.j2", f"departments/{d.key}.md", d=d, link=link)
     for r in regions:
         depts = sorted(r.departments, key=lambda d: (-d.annual_total, d.key))
@@ -203,15 +201,12 @@ def problem_kinds() -> list[Kind]:
     return sorted(CATALOGUE.values(), key=lambda k: (k.stage, k.code))
 
 
-def write_national_pages(
-    corpus: Corpus, templates: Path, content: Path, compiled: Path | None = None, directory_urls: bool = True
-) -> int:
-    """Home, the region and department indexes, 数据质量 and the problem catalogue.
-    `directory_urls`: mkdocs.yml's use_directory_urls (the department index is HTML)."""
+def write_national_pages(corpus: Corpus, templates: Path, content: Path, compiled: Path | None = None) -> int:
+    """Home, the region and department indexes, 数据质量 and the problem catalogue."""
     w = _Writer(environment(templates, compiled), content, corpus)
     w.page("regions.md.j2", "regions/index.md", regions=corpus.regions)
     all_depts = sorted(corpus.departments, key=lambda d: (-d.annual_total, d.key))
-    link = partial(href, "departments/index.md", directory=directory_urls)
+    link = partial(href, "departments/index.md")
     w.page("departments.md.j2", "departments/index.md", departments=all_depts, link=link)
     w.chart("home-regions", [(r.name, r.annual_total) for r in corpus.regions], "各地区年度资金")
     w.chart(

@@ -274,14 +274,14 @@ def description(p: Record, title: str, where: str) -> str:
     return f"{title}（{where}）：{year}资金{amount}。{goal}".strip()
 
 
-def context(p: Record, corpus: Corpus, similar: list[SimilarLink], directory: bool = True) -> dict[str, Any]:
+def context(p: Record, corpus: Corpus, similar: list[SimilarLink]) -> dict[str, Any]:
     """Everything templates/project.md.j2 is given for one project. `link(target)` makes
-    a link to a file of content/ ("regions/x.md", "glossary.md#level1") as the site's URL
-    relative to the page (with directory URLs or not: mkdocs.yml's use_directory_urls)."""
+    a link to a file of content/ ("regions/x.md", "glossary.md#level1") relative to the
+    page's file, as a Markdown link is written (urls.href)."""
     dept = corpus.department_of[p.project_id]
     document = corpus.document_of[p.source.file]
     marked = marks(p)
-    link = partial(href, f"projects/{p.project_id}.md", directory=directory)
+    link = partial(href, f"projects/{p.project_id}.md")
     return {
         "link": link,
         "p": p,

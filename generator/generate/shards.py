@@ -22,7 +22,6 @@ the same runner.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -45,10 +44,7 @@ from generator.generate.pages import write_region_pages
 from generator.generate.runner import Runner
 from generator.generate.similar import SimilarLink
 from generator.publish import TABLE_TASKS, publish_shard, publish_table
-from generator.search import BUCKETS, Merge, shard_weights
-from generator.search.merge import Part, merge_parts
-
-Weights = dict[str, dict[str, float]]  # a bucket's weights: document id -> gram -> weight
+from generator.search import shard_weights
 
 PART_PROJECTS = 40  # a region with more projects is split: its own part, then department groups
 DONE = "result.json"
@@ -73,7 +69,6 @@ class Shard:
     templates: Path
     build_date: str
     compiled: Path | None = None  # Jinja's bytecode cache (pages.environment)
-    directory_urls: bool = True  # mkdocs.yml's use_directory_urls: the project pages' links
 
     @property
     def name(self) -> str:
@@ -144,13 +139,11 @@ def plan(
     templates: Path,
     build_date: str,
     compiled: Path | None = None,
-    directory_urls: bool = True,
 ) -> list[Shard]:
-    """One shard per region, in the regions' order. `compiled`: Jinja's bytecode cache;
-    `directory_urls`: mkdocs.yml's use_directory_urls (the project pages' links)."""
+    """One shard per region, in the regions' order. `compiled`: Jinja's bytecode cache."""
     templates = templates.resolve()  # read by the workers, wherever they run
     compiled = compiled.resolve() if compiled is not None else None
-    fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date} {directory_urls}"
+    fixed = f"{stamps.code_version()} {stamps.tree_digest(templates)} {build_date}"
     out = []
     for region in corpus.regions:
         texts = {d.served: docs[d.source.file][1] for d in region.documents if d.served}
@@ -176,7 +169,6 @@ def plan(
                     templates,
                     build_date,
                     compiled,
-                    directory_urls,
                 )
             )
     return out
@@ -220,7 +212,6 @@ def render_shard(shard: Shard, root: Path, table_cache: Path | None = None) -> P
             depts,
             regions,
             shard.compiled,
-            shard.directory_urls,
         )
         if shard.texts:
             (tree / "sources").mkdir()
@@ -378,50 +369,3 @@ def _link(src: str, dst: str) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _read(path: Path) -> Part:
-    part: Part = pickle.loads(path.read_bytes())
-    return part
-
-
-def merge_bucket(b: int, folders: list[Path], inputs: Path, cache: Path | None) -> dict[str, str]:
-    """A task: bucket b of the search index's grams, merged from every shard's weights and
-    the pages' (search.merge.merge_parts: again only where they changed, with `cache`)."""
-    index, n_docs, pages, key = pickle.loads(inputs.read_bytes())
-    parts: dict[str, Callable[[], Part]] = {
-        f.name: functools.partial(_read, f / "search" / f"{b}.pickle") for f in folders
-    }
-    page_part = pages[b]  # named by its content: the pages' text can change under the same name
-    parts[f"pages-{hashlib.sha256(pickle.dumps(page_part)).hexdigest()[:16]}"] = lambda: page_part
-    return merge_parts(parts, index, n_docs, key, cache / f"{b}.pickle" if cache is not None else None)
-
-
-def search_entries(
-    results: Sequence[ShardResult], root: Path, runner: Runner, cache: Path | None = None
-) -> Merge:
-    """run_search_index's merge: one task per bucket, on the run's runner; with `cache`, a
-    folder for each bucket's last merge (merge_parts)."""
-
-    def entries(index: dict[str, int], n_docs: int, pages: list[Weights]) -> dict[str, str]:
-        folders = [(root / r.name).resolve() for r in results]
-        # the numbering of the documents, and the code that weighs and scores them
-        key = hashlib.sha256(f"{stamps.code_version()}\0{n_docs}\0".encode())
-        key.update("\n".join(index).encode())
-        inputs = root.resolve() / f".search-{os.getpid()}-{uuid.uuid4().hex[:8]}.pickle"
-        data = (index, n_docs, pages, key.hexdigest())
-        inputs.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        at = cache.resolve() if cache is not None else None
-        try:
-            tasks = [
-                delayed(merge_bucket, pure=False)(b, folders, inputs, at, dask_key_name=f"search-{b}")
-                for b in range(BUCKETS)
-            ]
-            out: dict[str, str] = {}
-            for part in runner.compute(tasks):
-                out.update(part)
-            return out
-        finally:
-            inputs.unlink(missing_ok=True)
-
-    return entries
