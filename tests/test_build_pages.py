@@ -107,12 +107,11 @@ def test_a_static_file_that_cannot_be_linked_is_copied(project, tmp_path, monkey
     assert (tmp_path / "cores" / "downloads" / "projects.csv").stat().st_nlink == 1
 
 
-def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch):
-    """A Markdown page's (a region's; an HTML body's: tests/test_prerendered.py)."""
-    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
-    page = sorted((project / "content" / "regions").glob("*.md"))[-1]
+def broken_links_built(project: Path, tmp_path: Path, page: Path, broken: str) -> list[str]:
+    """Build the project with `broken` appended to the page, by mkdocs and on two
+    processes, loose and strict; check that both report the same warnings and make the same
+    site, and that strict fails both; the warnings."""
     original = page.read_text(encoding="utf-8")
-    broken = "\n[坏](../nowhere.md) [锚](../glossary.md#no-such) [自](#nope)\n"
     page.write_text(original + broken, encoding="utf-8")
     try:
         loose = _build_both(project, tmp_path / "loose")
@@ -120,10 +119,19 @@ def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch)
     finally:
         page.write_text(original, encoding="utf-8")
     messages = loose["serial"][1]
-    assert len(messages) == 3 and all(page.name in m for m in messages), messages
     assert loose["cores"] == (2, messages)
     assert _tree(tmp_path / "loose" / "cores") == _tree(tmp_path / "loose" / "serial")
     assert strict["serial"] == (Abort, messages) and strict["cores"] == (Abort, messages)
+    return messages
+
+
+def test_warnings_and_strict_mode_are_mkdocs_own(project, tmp_path, monkeypatch):
+    """A Markdown page's (a region's; an HTML body's: tests/test_prerendered.py)."""
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    page = sorted((project / "content" / "regions").glob("*.md"))[-1]
+    broken = "\n[坏](../nowhere.md) [锚](../glossary.md#no-such) [自](#nope)\n"
+    messages = broken_links_built(project, tmp_path, page, broken)
+    assert len(messages) == 3 and all(page.name in m for m in messages), messages
 
 
 def test_a_config_with_a_plugin_is_left_to_mkdocs(project, tmp_path, monkeypatch):
