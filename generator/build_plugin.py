@@ -92,9 +92,9 @@ def render_body(text: str) -> Body:
 
 
 class BudgetPages(BasePlugin):  # type: ignore[type-arg]
-    """mkdocs.yml: `plugins: [budget-pages]`. It keeps nothing between pages but what it
-    reads from `files` (the same in every process), so generator/build_pages renders
-    pages with it on every core."""
+    """mkdocs.yml: `plugins: [budget-pages]`. It keeps nothing between pages (a page's
+    body only from its on_page_markdown to its on_page_content), so generator/build_pages
+    renders pages with it on every core."""
 
     def __init__(self) -> None:
         self._bodies: dict[str, str] = {}
