@@ -2,9 +2,9 @@
 
 This is the only module that runs a builder, so the builder can be swapped
 (mkdocs-material 9.x reaches end of life in May 2027) without touching the
-other stages, which only write Markdown pages (a project page's body is HTML that
-Markdown passes through as it is; mkdocs' budget-pages plugin, generator/build_plugin,
-skips Markdown for it). `Settings.builder` picks one:
+other stages, which only write Markdown pages (a project's or department's page has an
+HTML body that Markdown passes through as it is; mkdocs' budget-pages plugin,
+generator/build_plugin, skips Markdown for it). `Settings.builder` picks one:
 
 - "mkdocs" (the default): mkdocs 1.6 with mkdocs-material 9.x, in this process.
   bench/builders.py measured it faster than Zensical on a first build, in less memory,

@@ -112,12 +112,9 @@ def unchanged(cache_dir: Path, stage: str, inputs: str, output: Path) -> dict[st
     may be every record, is parsed only when the stage is skipped.)"""
     try:
         head, _, data = _path(cache_dir, stage).read_bytes().partition(b"\n")
-        stamp = json.loads(head)
-    except (OSError, ValueError):
+    except OSError:
         return None
-    if not isinstance(stamp, dict) or stamp.get("inputs") != inputs or not output.is_dir():
-        return None
-    if stamp.get("output") != tree_state(output):
+    if _intact_inputs(head, output) != inputs:
         return None
     try:
         saved = json.loads(data)
@@ -131,8 +128,17 @@ def last_inputs(cache_dir: Path, stage: str, output: Path) -> str | None:
     it; None otherwise (no stamp, or the output changed since)."""
     try:
         with _path(cache_dir, stage).open("rb") as f:
-            stamp = json.loads(f.readline())
-    except (OSError, ValueError):
+            head = f.readline()
+    except OSError:
+        return None
+    return _intact_inputs(head, output)
+
+
+def _intact_inputs(head: bytes, output: Path) -> str | None:
+    """The inputs a stamp's first line records, if the output tree is as it records."""
+    try:
+        stamp = json.loads(head)
+    except ValueError:
         return None
     if not isinstance(stamp, dict) or not output.is_dir() or stamp.get("output") != tree_state(output):
         return None

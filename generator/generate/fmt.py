@@ -18,19 +18,14 @@ def md_text(value: object) -> str:
     HTML is entity-escaped; every character Markdown gives meaning to is
     backslash-escaped; line breaks become spaces (a record field is one paragraph).
     """
-    s = "" if value is None else str(value)
-    s = _CONTROL.sub("", s)  # control characters are garbage from the source (and Markdown's placeholders)
-    s = re.sub(r"\s+", " ", s).strip()
-    s = html.escape(s, quote=True)
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(plain_text(value), quote=True))
 
 
 def front_matter_title(value: object) -> str:
     """A page title for YAML front matter. mkdocs-material puts the title into <title>
     and the header without escaping, so it is HTML-escaped here (a project named
     "</title><script>…" must stay text), then quoted as a YAML string."""
-    s = _CONTROL.sub("", "" if value is None else str(value))
-    return json.dumps(html.escape(re.sub(r"\s+", " ", s).strip(), quote=True), ensure_ascii=False)
+    return json.dumps(html.escape(plain_text(value), quote=True), ensure_ascii=False)
 
 
 def md_cell(value: object) -> str:
@@ -69,8 +64,9 @@ def link_url(value: object) -> str:
 
 
 def plain_text(value: object) -> str:
-    """Untrusted text as one line of plain text, for an HTML template that escapes what
-    it is given (project.md.j2 autoescapes): control characters dropped, whitespace
-    collapsed, so it never makes a blank line, which would end an HTML block."""
+    """Untrusted text as one line of plain text (what md_text and front_matter_title
+    escape; an HTML body's template escapes it itself): control characters dropped (garbage
+    from the source, and Markdown's placeholders), whitespace collapsed, so it never makes
+    a blank line, which would end an HTML block."""
     s = "" if value is None else str(value)
     return re.sub(r"\s+", " ", _CONTROL.sub("", s)).strip()

@@ -220,9 +220,6 @@ def info_rows(
     """The 项目信息 table: (label, text, mark) for each row the record fills; a label that
     the glossary explains links to it. The texts are plain (the template escapes them)."""
 
-    def glossary(anchor: str, label: str) -> Markup:
-        return _glossary(link, anchor, label)
-
     none = Markup()
     rows: list[tuple[str | Markup, str, Markup]] = [
         (
@@ -237,10 +234,12 @@ def info_rows(
         rows.append(("项目编码", plain_text(p.project_code), none))
     if p.attribute:
         rows.append(
-            (glossary("attribute", "项目属性"), plain_text(p.attribute), marked.get("attribute", none))
+            (_glossary(link, "attribute", "项目属性"), plain_text(p.attribute), marked.get("attribute", none))
         )
     if p.period_years:
-        rows.append((glossary("period", "项目期"), f"{p.period_years}年", marked.get("period_years", none)))
+        rows.append(
+            (_glossary(link, "period", "项目期"), f"{p.period_years}年", marked.get("period_years", none))
+        )
     if p.category or "category" in marked:
         rows.append(("项目分类", plain_text(p.category or "（未勾选）"), marked.get("category", none)))
     if p.fill_date:
