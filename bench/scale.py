@@ -309,13 +309,13 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args[:1] == ["--build-site"]:
-        from generator.cli import batch_gc
+        from generator.settings import batch_gc
 
         batch_gc()  # as `budget-site build` runs
         print(json.dumps(build_site_here(Path(args[1]), int(args[2]))))
     elif args[:1] == ["--generate-here"]:
         if "--default-gc" not in args:  # as `budget-site` runs generate (generator.cli.run)
-            from generator.cli import batch_gc
+            from generator.settings import batch_gc
 
             batch_gc()
         print(json.dumps(generate_here(Path(args[1]), int(args[2])), ensure_ascii=False))

@@ -7,7 +7,6 @@ Every command ends with one summary line; problems are printed as
 from __future__ import annotations
 
 import atexit
-import gc
 import logging
 import os
 import sys
@@ -21,7 +20,7 @@ from generator.model import FUND_SOURCES
 from generator.paths import Paths
 from generator.problems import Report
 from generator.records import Loaded
-from generator.settings import BUILDERS, Settings
+from generator.settings import BUILDERS, Settings, batch_gc
 
 if TYPE_CHECKING:
     from generator.generate import GenerateOutcome
@@ -334,12 +333,6 @@ def _print_hits(rows: list[dict[str, Any]], fmt: str) -> None:
         for n, r in enumerate(rows, 1):
             amount = f"{float(r['amount_yuan']) / 1e4:,.2f}万元" if r["kind"] == "project" else ""
             click.echo(f"{n:>2}. {r['title']}  [{r['region']} · {r['department']}] {amount}  {r['url']}")
-
-
-def batch_gc() -> None:
-    """The garbage collector set for a batch run (run's docstring says why)."""
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
 
 
 def run() -> None:

@@ -48,6 +48,20 @@ def test_a_local_cluster_gives_the_same_content(serial: Settings, tmp_path: Path
     assert _hashes(parallel.paths.content) == _hashes(serial.paths.content)
 
 
+def test_a_local_clusters_workers_collect_garbage_as_the_command_does() -> None:
+    import gc
+
+    from generator.generate.runner import Runner
+
+    with Runner(workers=2) as runner:
+        runner.in_process(10_000)  # starts the local cluster
+        thresholds = runner.client.run(gc.get_threshold)
+        frozen = runner.client.run(gc.get_freeze_count)
+    assert len(thresholds) == 2
+    assert set(thresholds.values()) == {(50_000, 50, 100)}
+    assert all(n > 0 for n in frozen.values()), "the imports are frozen out of collections"
+
+
 def test_a_cluster_at_an_address_gives_the_same_content(serial: Settings, tmp_path: Path) -> None:
     from distributed import LocalCluster
 

@@ -31,11 +31,12 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import dask
+import pydantic_core
 from dask.delayed import Delayed, delayed
 
 from generator import stamps
@@ -126,8 +127,8 @@ def shard_key(shard: Corpus, similar: dict[str, list[SimilarLink]], fixed: str) 
     digest.update(json.dumps(head, ensure_ascii=False, sort_keys=True, default=str).encode())
     for p in shard.projects:
         digest.update(p.model_dump_json().encode())
-        links = [asdict(s) for s in similar.get(p.project_id, [])]
-        digest.update(json.dumps(links, ensure_ascii=False, sort_keys=True).encode())
+        # pydantic-core's encoder: a tenth of json.dumps over dataclasses.asdict (10 s at 100×)
+        digest.update(pydantic_core.to_json(similar.get(p.project_id, [])))
     digest.update(json.dumps(shard.titles, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
