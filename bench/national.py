@@ -177,8 +177,9 @@ def national_rates(sample_corpus_projects: int) -> dict[str, float]:
         rates["national pages"] = (time.perf_counter() - start) / n
         from generator.publish import TABLE_TASKS, WRITERS, _tables_for
         from generator.publish.schema import TABLES
+        from generator.publish.tables import ProjectRows
 
-        tables = _tables_for(corpus.projects, corpus.departments)
+        tables = _tables_for(corpus.projects, corpus.departments, ProjectRows())
         for name, formats in TABLE_TASKS:  # each one task of generate's (publish_table)
             start = time.perf_counter()
             for ext, writer in WRITERS:

@@ -274,6 +274,9 @@ def _build(config: Any, workers: int, clock: dict[str, float]) -> int:
         mark = time.perf_counter()
         read_here = {i: _read(job, pages[i].page, held) for i in sorted(job.read)}  # type: ignore[arg-type]
         clock["nav pages"] = round(time.perf_counter() - mark, 1)
+        # as mkdocs calls it once the pages are read; the workers inherit what it set up
+        env = config.plugins.on_env(env, config=config, files=files)
+        job.env = env
         mark = time.perf_counter()
         _JOB = job
         gc.freeze()  # the workers' collector leaves the inherited objects (and their pages) alone

@@ -92,6 +92,42 @@ def test_pages_on_two_processes_make_the_same_site(project, tmp_path, monkeypatc
     assert theme.stat().st_nlink == 1
 
 
+def test_the_navigation_kept_per_form_gives_pages_as_the_theme_renders_them(project, tmp_path, monkeypatch):
+    """The budget-pages plugin renders the theme's sidebar and tabs once per form they
+    take (build_plugin.cached_partials): the site is the same, file for file, as one built
+    without that cache, on 2 processes and serially, and of the fixture's project pages
+    (outside the navigation, all alike) only the first had them rendered."""
+    from generator import build_plugin
+
+    renders: list[tuple[str, str]] = []  # (partial, page) of each render the cache did not spare
+    original = build_plugin._caching
+
+    def counted(render, name):
+        def counting(context):
+            renders.append((name, context["page"].url if context.get("page") else ""))
+            return render(context)
+
+        return original(counting, name)
+
+    monkeypatch.setattr(build_plugin, "_caching", counted)
+    monkeypatch.setattr(build_pages, "SERIAL_BELOW", 0)
+    assert build_on_cores(_config(project, tmp_path / "cached"), 2) == 2
+    renders.clear()  # the workers' renders were counted in the workers
+    build(_config(project, tmp_path / "serial"))
+    monkeypatch.setattr(build_plugin.BudgetPages, "on_env", lambda self, env, **kwargs: env)
+    build(_config(project, tmp_path / "plain"))
+    plain = _tree(tmp_path / "plain")
+    projects = [k for k in plain if k.startswith("projects/") and k.endswith("index.html")]
+    assert len(projects) >= 5
+    assert _tree(tmp_path / "cached") == plain
+    assert _tree(tmp_path / "serial") == plain
+    for partial in build_plugin.NAV_PARTIALS:
+        made = [page for name, page in renders if name == partial and page.startswith("projects/")]
+        assert len(made) == 1, (partial, made)
+    nav_pages = {page for name, page in renders if page in ("", "regions/", "departments/", "quality/")}
+    assert {"regions/", "departments/", "quality/"} <= nav_pages, "pages in the navigation are rendered each"
+
+
 def test_a_static_file_that_cannot_be_linked_is_copied(project, tmp_path, monkeypatch):
     """Across file systems (or where links are refused) the static files are copied, as by
     mkdocs: the same site."""

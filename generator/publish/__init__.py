@@ -34,7 +34,7 @@ from generator.corpus import Corpus, Department, Region
 from generator.model import Record
 from generator.publish import writers
 from generator.publish.schema import TABLE_DESCRIPTIONS, TABLE_TITLES, TABLES, Column
-from generator.publish.tables import department_rows, indicator_rows, project_rows, quality_rows
+from generator.publish.tables import ProjectRows, department_rows
 from generator.stamps import tree_digest
 
 
@@ -128,25 +128,30 @@ def _describe(path: Path, content: Path, rows: int) -> PublishedFile:
     return PublishedFile(path.relative_to(content).as_posix(), rows, path.stat().st_size, digest.hexdigest())
 
 
-def _tables_for(projects: list[Record], depts: list[Department]) -> dict[str, list[dict[str, Any]]]:
+def _tables_for(
+    projects: list[Record], depts: list[Department], rows: ProjectRows
+) -> dict[str, list[dict[str, Any]]]:
+    tables = rows.tables(projects)
     return {
-        "projects": project_rows(projects),
-        "indicators": indicator_rows(projects),
+        "projects": tables["projects"],
+        "indicators": tables["indicators"],
         "departments": department_rows(depts),
-        "quality": quality_rows(projects),
+        "quality": tables["quality"],
     }
 
 
-def write_api(projects: list[Record], api: Path, build_date: str) -> None:
+def write_api(projects: list[Record], api: Path, build_date: str, rows: ProjectRows | None = None) -> None:
     """api/projects/<id>.json (the record, whole) and its rows of projects.csv and indicators.csv."""
+    rows = rows or ProjectRows()
     (api / "projects").mkdir(parents=True, exist_ok=True)
     for p in projects:
         base = api / "projects" / p.project_id
         base.with_suffix(".json").write_text(writers.json_text(p.to_dict()) + "\n", encoding="utf-8")
         # the project's row of projects.csv and its rows of indicators.csv, same columns
-        writers.write_csv(base.with_suffix(".csv"), TABLES["projects"], project_rows([p]), build_date)
-        indicators = base.with_name(f"{p.project_id}.indicators.csv")
-        writers.write_csv(indicators, TABLES["indicators"], indicator_rows([p]), build_date)
+        project, indicators, _ = rows.of(p)
+        writers.write_csv(base.with_suffix(".csv"), TABLES["projects"], [project], build_date)
+        path = base.with_name(f"{p.project_id}.indicators.csv")
+        writers.write_csv(path, TABLES["indicators"], indicators, build_date)
 
 
 def publish_shard(
@@ -165,18 +170,19 @@ def publish_shard(
     cache entries used."""
     downloads = out / "downloads"
     projects = [p for d in departments for p in d.projects]
+    made = ProjectRows()
     tasks = [
-        _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments), build_date, cache)
+        _Task(downloads / "regions" / r.slug, _tables_for(r.projects, r.departments, made), build_date, cache)
         for r in regions
     ]
     tasks += [
-        _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d]), build_date, cache)
+        _Task(downloads / "departments" / d.key, _tables_for(d.projects, [d], made), build_date, cache)
         for d in departments
     ]
     used = [key for task in tasks for _, key in _write_tables(task)]
-    write_api(projects, out / "api", build_date)
+    write_api(projects, out / "api", build_date, made)
     rows.mkdir(parents=True, exist_ok=True)
-    for name, table in _tables_for(projects, departments).items():
+    for name, table in _tables_for(projects, departments, made).items():
         (rows / f"{name}.pickle").write_bytes(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
     return used
 
