@@ -88,6 +88,18 @@ def make_corpus(root: Path, factor: int) -> int:
     return n
 
 
+def _file_creation_us(folder: Path, n: int = 2000) -> float:
+    """Microseconds to create a small file here, before the timed runs (the files are left
+    for the scratch tree's cleanup). On a journal-less ext4, such as this machine's, it is
+    ten to forty times the usual for minutes after a large deletion (README, Scaling): a
+    figure that says whether the run's times can be compared with others'."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for i in range(n):
+        (folder / f"{i}.txt").write_bytes(b"x" * 2000)
+    return round((time.perf_counter() - start) / n * 1e6, 1)
+
+
 def _tree_digest(folder: Path) -> str:
     """Every file's path under the folder and bytes (not the folder's own name)."""
     import hashlib
@@ -108,6 +120,7 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
         root = Path(tmp)
         n = make_corpus(root, factor)
         made_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        creating = _file_creation_us(root / "probe")
         runs = []
         for w in workers:
             shutil.copytree(root / "content", root / f"content-{w}")
@@ -123,6 +136,7 @@ def run_one(factor: int, workers: list[int], build: list[int], default_gc: bool 
             "runs": runs,
             **({"identical": len({r["digest"] for r in runs}) == 1} if len(runs) > 1 else {}),
             "corpus_peak_mb": made_peak,
+            "file_creation_us": creating,
         }
         if build:
             # the first run's content/ and cache, where `make site` has them: the builder
@@ -283,6 +297,7 @@ def main(factors: list[int], workers: list[int], build: list[int], default_gc: b
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['factor']}x: {r['projects']} projects, peak {r['corpus_peak_mb']} MB making the corpus")
+        print(f"  creating a file before the runs: {r['file_creation_us']} µs (a settled file system: ~25)")
         for run in r["runs"]:
             steps = ", ".join(f"{k} {v} s" for k, v in run["steps"].items())
             print(
