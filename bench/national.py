@@ -114,7 +114,9 @@ def measure(sample: list[tuple[int, str, int]], sizes: list[list[int]]) -> dict[
         for n, (region, kind, projects) in enumerate(sample):
             corpus = _synthetic_corpus(sizes[region], f"s{n}", Path(tmp))
             served = corpus.regions[0].documents[0].served
-            docs = {corpus.regions[0].documents[0].source.file: ("0" * 64, ["样本文档"])}
+            text = Path(tmp) / f"s{n}.txt"  # the served copy's text, as sources.served_copy leaves it
+            text.write_text("样本文档\n", encoding="utf-8")
+            docs = {corpus.regions[0].documents[0].source.file: ("0" * 64, text)}
             planned = shards.plan(corpus, {}, docs, templates, Settings().build_date)
             pick = [s for s in planned if (kind == "region") == (s.region_level and not s.departments)]
             pick = [s for s in pick if kind != "departments" or s.projects == projects] or pick
