@@ -155,12 +155,12 @@ class BudgetPages(BasePlugin):  # type: ignore[type-arg]
     on (cached_partials): any process renders any page the same, so generator/build_pages
     renders pages with it on every core."""
 
+    def __init__(self) -> None:
+        self._bodies: dict[str, str] = {}
+
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         cached_partials(env)
         return env
-
-    def __init__(self) -> None:
-        self._bodies: dict[str, str] = {}
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if page.meta.get(MARKER[0]) != MARKER[1]:

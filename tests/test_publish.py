@@ -385,3 +385,30 @@ def test_csv_and_json_downloads_written_in_parts_are_the_text_of_one_piece(tmp_p
     out.writerow([c.name for c in _COLUMNS])
     out.writerows([writers.cell_text(c, r[c.name]) for c in _COLUMNS] for r in rows)
     assert (folder / "t.csv").read_bytes() == ("\ufeff" + expected.getvalue()).encode("utf-8")
+
+
+def test_project_rows_made_once_are_the_tables_rows(published):
+    """A shard makes each project's rows once (ProjectRows) for every table it writes:
+    the same rows as project_rows, indicator_rows and quality_rows make of any set of
+    projects, in the same order, and the same objects when asked again."""
+    from generator.corpus import build_corpus
+    from generator.problems import Report
+    from generator.publish.tables import ProjectRows, indicator_rows, project_rows, quality_rows
+    from generator.records import load_records
+    from generator.sources import load_sources
+
+    paths = published
+    records = load_records(paths, Report()).records
+    corpus = build_corpus(records, load_sources(paths, Report()) or [])
+    made = ProjectRows()
+    for dept in corpus.departments:
+        projects = list(reversed(dept.projects))  # any order in: by id out
+        tables = made.tables(projects)
+        assert tables["projects"] == project_rows(projects)
+        assert tables["indicators"] == indicator_rows(projects)
+        assert tables["quality"] == quality_rows(projects)
+    whole = made.tables(corpus.projects)
+    assert whole["indicators"] == indicator_rows(corpus.projects)
+    assert sum(bool(r) for r in whole.values()) == 3
+    first = corpus.projects[0]
+    assert made.of(first)[0] is made.of(first)[0]

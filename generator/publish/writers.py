@@ -117,9 +117,10 @@ def _fixed_time(build_date: str) -> datetime:
 
 def _rezip(path: Path, build_date: str) -> None:
     """Rewrite a zip (an .xlsx is one) with every entry stamped with the build date. Only a
-    large workbook needs it: XlsxWriter stamps the entries of one written in memory with
-    Excel's 1980-01-01 whatever the clock says, but those of one written through temporary
-    files with their files' times (1980-01-31 in the local time zone)."""
+    workbook written row by row (beyond IN_MEMORY_ROWS) needs it: XlsxWriter stamps the
+    entries of one written in memory with Excel's 1980-01-01 whatever the clock says, but
+    those of one written through temporary files with their files' times (1980-01-31 in
+    the local time zone)."""
     stamp = _fixed_time(build_date).timetuple()[:6]
     with zipfile.ZipFile(path) as zin:
         entries = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
@@ -137,8 +138,9 @@ def _rezip(path: Path, build_date: str) -> None:
 
 def write_xlsx(path: Path, columns: tuple[Column, ...], rows: list[dict[str, Any]], build_date: str) -> None:
     """A frozen header row, Chinese titles as a second header, widths that fit the text.
-    Written row by row (XlsxWriter's constant-memory mode); text is always written as text,
-    never as a formula, a number or a link, whatever it starts with."""
+    Written in memory, or row by row (XlsxWriter's constant-memory mode) beyond
+    IN_MEMORY_ROWS; text is always written as text, never as a formula, a number or a
+    link, whatever it starts with."""
     options = {
         # a very large table row by row (constant memory); the others in memory (IN_MEMORY_ROWS)
         "constant_memory": len(rows) > IN_MEMORY_ROWS,
