@@ -140,9 +140,9 @@ def _tables_for(
     }
 
 
-def write_api(projects: list[Record], api: Path, build_date: str, rows: ProjectRows | None = None) -> None:
-    """api/projects/<id>.json (the record, whole) and its rows of projects.csv and indicators.csv."""
-    rows = rows or ProjectRows()
+def write_api(projects: list[Record], api: Path, build_date: str, rows: ProjectRows) -> None:
+    """api/projects/<id>.json (the record, whole) and its rows of projects.csv and
+    indicators.csv (from `rows`: the shard's, made once)."""
     (api / "projects").mkdir(parents=True, exist_ok=True)
     for p in projects:
         base = api / "projects" / p.project_id
